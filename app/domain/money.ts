@@ -1,0 +1,27 @@
+import Decimal from "decimal.js";
+
+/** Digits after the decimal point of a currency's minor unit (USD 2, JPY 0, KWD 3), from ISO 4217 via Intl. */
+export function currencyExponent(currencyCode: string): number {
+  return new Intl.NumberFormat("en", { style: "currency", currency: currencyCode }).resolvedOptions()
+    .maximumFractionDigits!;
+}
+
+/** Shopify sends amounts as decimal strings ("414.95"); money inside the app is integer minor units. */
+export function toMinorUnits(amount: string, currencyCode: string): bigint {
+  const minor = new Decimal(amount).times(new Decimal(10).pow(currencyExponent(currencyCode)));
+  if (!minor.isInteger()) {
+    throw new RangeError(`${amount} has more decimals than ${currencyCode} allows`);
+  }
+  return BigInt(minor.toFixed(0));
+}
+
+export function fromMinorUnits(minor: bigint, currencyCode: string): string {
+  return new Decimal(minor.toString()).dividedBy(new Decimal(10).pow(currencyExponent(currencyCode))).toFixed(
+    currencyExponent(currencyCode),
+  );
+}
+
+export function formatMoney(minor: bigint, currencyCode: string, locale = "en-US"): string {
+  const amount = fromMinorUnits(minor, currencyCode) as Intl.StringNumericLiteral;
+  return new Intl.NumberFormat(locale, { style: "currency", currency: currencyCode }).format(amount);
+}

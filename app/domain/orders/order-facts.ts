@@ -1,0 +1,23 @@
+/** What the app keeps of a Shopify order: enough to attribute it and to pay for it, and no more. */
+export interface OrderFacts {
+  shopifyOrderGid: string;
+  name: string;
+  confirmationNumber: string | null;
+  customerGid: string | null;
+  currencyCode: string;
+  presentmentCurrency: string;
+  discountCodes: string[];
+  landingSite: string | null;
+  referringSite: string | null;
+  /** Integer minor units of the shop currency. */
+  subtotalMinor: bigint;
+  totalTaxMinor: bigint;
+  shippingMinor: bigint;
+  /** Merchandise after discounts, edits and refunds; without shipping, taxes, tips or duties. */
+  netMerchandiseMinor: bigint;
+  processedAt: Date;
+  updatedAt: Date;
+  cancelledAt: Date | null;
+  financialStatus: string | null;
+  test: boolean;
+}

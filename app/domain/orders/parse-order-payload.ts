@@ -1,0 +1,85 @@
+import { z } from "zod";
+import { toMinorUnits } from "../money";
+import type { OrderFacts } from "./order-facts";
+
+const moneySchema = z.object({ amount: z.string(), currency_code: z.string().length(3) });
+const moneySetSchema = z.object({ shop_money: moneySchema, presentment_money: moneySchema });
+const timestampSchema = z.iso.datetime({ offset: true });
+
+const taxLineSchema = z.object({ price_set: moneySetSchema.nullish() });
+
+// The subset of Shopify's order webhook payload (orders/create, updated, paid, cancelled) that the app reads.
+export const orderPayloadSchema = z.object({
+  admin_graphql_api_id: z.string().startsWith("gid://shopify/Order/"),
+  name: z.string().min(1),
+  confirmation_number: z.string().nullish(),
+  currency: z.string().length(3),
+  presentment_currency: z.string().length(3).nullish(),
+  created_at: timestampSchema,
+  processed_at: timestampSchema.nullish(),
+  updated_at: timestampSchema,
+  cancelled_at: timestampSchema.nullish(),
+  financial_status: z.string().nullish(),
+  test: z.boolean().nullish(),
+  taxes_included: z.boolean().nullish(),
+  landing_site: z.string().nullish(),
+  referring_site: z.string().nullish(),
+  discount_codes: z.array(z.object({ code: z.string() })).nullish(),
+  subtotal_price_set: moneySetSchema,
+  current_subtotal_price_set: moneySetSchema.nullish(),
+  total_tax_set: moneySetSchema.nullish(),
+  current_total_tax_set: moneySetSchema.nullish(),
+  total_shipping_price_set: moneySetSchema.nullish(),
+  shipping_lines: z.array(z.object({ tax_lines: z.array(taxLineSchema).nullish() })).nullish(),
+  customer: z.object({ admin_graphql_api_id: z.string().nullish() }).nullish(),
+});
+
+export type OrderPayload = z.input<typeof orderPayloadSchema>;
+
+export class InvalidPayloadError extends Error {
+  override name = "InvalidPayloadError";
+}
+
+export function parseOrderPayload(payload: unknown): OrderFacts {
+  const parsed = orderPayloadSchema.safeParse(payload);
+  if (!parsed.success) {
+    throw new InvalidPayloadError(`Order payload rejected: ${z.prettifyError(parsed.error)}`);
+  }
+  const order = parsed.data;
+  const shopCurrency = order.currency;
+  const shopMinor = (set: z.infer<typeof moneySetSchema> | null | undefined) =>
+    set ? toMinorUnits(set.shop_money.amount, shopCurrency) : 0n;
+
+  const subtotalMinor = shopMinor(order.current_subtotal_price_set ?? order.subtotal_price_set);
+  const totalTaxMinor = shopMinor(order.current_total_tax_set ?? order.total_tax_set);
+  const shippingTaxMinor = (order.shipping_lines ?? [])
+    .flatMap((line) => line.tax_lines ?? [])
+    .reduce((sum, taxLine) => sum + shopMinor(taxLine.price_set), 0n);
+  // Tax-inclusive shops carry the merchandise tax inside the subtotal; shipping tax never is.
+  const includedTaxMinor = order.taxes_included ? maxBigInt(totalTaxMinor - shippingTaxMinor, 0n) : 0n;
+
+  return {
+    shopifyOrderGid: order.admin_graphql_api_id,
+    name: order.name,
+    confirmationNumber: order.confirmation_number ?? null,
+    customerGid: order.customer?.admin_graphql_api_id ?? null,
+    currencyCode: shopCurrency,
+    presentmentCurrency: order.presentment_currency ?? shopCurrency,
+    discountCodes: (order.discount_codes ?? []).map((discount) => discount.code),
+    landingSite: order.landing_site ?? null,
+    referringSite: order.referring_site ?? null,
+    subtotalMinor,
+    totalTaxMinor,
+    shippingMinor: shopMinor(order.total_shipping_price_set),
+    netMerchandiseMinor: maxBigInt(subtotalMinor - includedTaxMinor, 0n),
+    processedAt: new Date(order.processed_at ?? order.created_at),
+    updatedAt: new Date(order.updated_at),
+    cancelledAt: order.cancelled_at ? new Date(order.cancelled_at) : null,
+    financialStatus: order.financial_status ?? null,
+    test: order.test ?? false,
+  };
+}
+
+function maxBigInt(a: bigint, b: bigint): bigint {
+  return a > b ? a : b;
+}

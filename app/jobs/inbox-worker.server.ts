@@ -1,0 +1,46 @@
+import type { PrismaClient } from "@prisma/client";
+import { UnrecoverableError, Worker, type Job, type Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { InvalidPayloadError } from "~/domain/orders/parse-order-payload";
+import { INBOX_QUEUE, JOB, type ProcessInboxEventJob } from "~/queues.server";
+import { processInboxEvent } from "~/services/process-inbox-event.server";
+import { env } from "~/utils/env.server";
+import { logger } from "~/utils/logger.server";
+import { SWEEP_EVERY_MS, sweepInbox } from "./sweep-inbox.server";
+
+export interface InboxWorkerOptions {
+  db: PrismaClient;
+  queue: Queue<ProcessInboxEventJob>;
+  connection: Redis;
+  concurrency?: number;
+  sweepEveryMs?: number;
+}
+
+export async function startInboxWorker(options: InboxWorkerOptions): Promise<Worker> {
+  const { db, queue, connection } = options;
+  const worker = new Worker<ProcessInboxEventJob>(
+    INBOX_QUEUE,
+    async (job: Job<ProcessInboxEventJob>) => {
+      if (job.name === JOB.sweepInbox) return { swept: await sweepInbox(db, queue) };
+      try {
+        return { outcome: await processInboxEvent(db, job.data) };
+      } catch (error) {
+        // A payload that cannot be parsed will not parse on the next attempt either.
+        if (error instanceof InvalidPayloadError) throw new UnrecoverableError(error.message);
+        throw error;
+      }
+    },
+    { connection, prefix: env().QUEUE_PREFIX, concurrency: options.concurrency ?? 16 },
+  );
+  worker.on("failed", (job, error) => {
+    logger.error({ jobId: job?.id, jobName: job?.name, attemptsMade: job?.attemptsMade, err: error }, "job failed");
+  });
+  worker.on("error", (error) => logger.error({ err: error }, "worker error"));
+
+  await queue.upsertJobScheduler(
+    JOB.sweepInbox,
+    { every: options.sweepEveryMs ?? SWEEP_EVERY_MS },
+    { name: JOB.sweepInbox, data: { shopDomain: "", eventId: "" }, opts: { removeOnComplete: true, removeOnFail: 100 } },
+  );
+  return worker;
+}

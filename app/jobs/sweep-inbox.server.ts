@@ -1,0 +1,40 @@
+import type { PrismaClient } from "@prisma/client";
+import type { Queue } from "bullmq";
+import { inboxJobId, JOB, type ProcessInboxEventJob } from "~/queues.server";
+import { MAX_INBOX_ATTEMPTS } from "~/services/process-inbox-event.server";
+
+export const SWEEP_EVERY_MS = 30_000;
+/** Younger events are most likely still on their way through the queue. */
+export const SWEEP_GRACE_MS = 30_000;
+const SWEEP_BATCH = 1_000;
+
+/**
+ * Re-enqueues inbox events that should have been processed by now: their job was lost with Redis, or the
+ * worker died holding it. Job ids carry the attempt count, so a failed job kept for inspection does not block
+ * the retry, and a duplicate job finds the event already processed.
+ */
+export async function sweepInbox(
+  db: PrismaClient,
+  queue: Queue<ProcessInboxEventJob>,
+  now = new Date(),
+): Promise<number> {
+  const stale = await db.inboxEvent.findMany({
+    where: {
+      processedAt: null,
+      attempts: { lt: MAX_INBOX_ATTEMPTS },
+      receivedAt: { lt: new Date(now.getTime() - SWEEP_GRACE_MS) },
+    },
+    orderBy: { receivedAt: "asc" },
+    take: SWEEP_BATCH,
+    select: { shopDomain: true, eventId: true, attempts: true },
+  });
+  if (stale.length === 0) return 0;
+  await queue.addBulk(
+    stale.map(({ shopDomain, eventId, attempts }) => ({
+      name: JOB.processInboxEvent,
+      data: { shopDomain, eventId },
+      opts: { jobId: inboxJobId({ shopDomain, eventId }, attempts) },
+    })),
+  );
+  return stale.length;
+}

@@ -1,0 +1,61 @@
+import { Queue, type ConnectionOptions } from "bullmq";
+import { Redis } from "ioredis";
+import { env } from "./utils/env.server";
+
+export const INBOX_QUEUE = "inbox";
+
+export const JOB = {
+  processInboxEvent: "process-inbox-event",
+  sweepInbox: "sweep-inbox",
+} as const;
+
+export interface ProcessInboxEventJob {
+  shopDomain: string;
+  eventId: string;
+}
+
+/** BullMQ job ids may not contain ':' nor be all digits; Shopify event ids are UUIDs but are not trusted to be. */
+export function inboxJobId(event: ProcessInboxEventJob, retry?: number): string {
+  const safe = (value: string) => value.replace(/[^A-Za-z0-9_.-]/g, "_");
+  const base = `evt-${safe(event.shopDomain)}-${safe(event.eventId)}`;
+  return retry === undefined ? base : `${base}-retry-${retry}`;
+}
+
+export function createRedis(options: { failFast: boolean }): Redis {
+  return new Redis(env().REDIS_URL, {
+    // Workers block on Redis and must wait out outages; the web process must never hang a webhook on one.
+    maxRetriesPerRequest: options.failFast ? 1 : null,
+    enableOfflineQueue: !options.failFast,
+    connectTimeout: 2_000,
+  });
+}
+
+export function createInboxQueue(connection: ConnectionOptions): Queue<ProcessInboxEventJob> {
+  return new Queue<ProcessInboxEventJob>(INBOX_QUEUE, {
+    connection,
+    prefix: env().QUEUE_PREFIX,
+    defaultJobOptions: {
+      attempts: 8,
+      backoff: { type: "exponential", delay: 1_000 },
+      removeOnComplete: true,
+      removeOnFail: { count: 5_000 },
+    },
+  });
+}
+
+declare global {
+  var __creatorLedgerInboxQueue: Queue<ProcessInboxEventJob> | undefined;
+}
+
+/** The web process's queue handle, opened on first use and closed on shutdown so the process can exit. */
+export function inboxQueue(): Queue<ProcessInboxEventJob> {
+  if (!globalThis.__creatorLedgerInboxQueue) {
+    const connection = createRedis({ failFast: true });
+    const queue = createInboxQueue(connection);
+    globalThis.__creatorLedgerInboxQueue = queue;
+    const close = () => void queue.close().finally(() => connection.disconnect());
+    process.once("SIGTERM", close);
+    process.once("SIGINT", close);
+  }
+  return globalThis.__creatorLedgerInboxQueue;
+}

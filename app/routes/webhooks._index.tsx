@@ -1,0 +1,5 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { methodNotAllowed, ORDER_TOPICS, receiveWebhook } from "~/services/receive-webhook.server";
+
+export const loader = methodNotAllowed;
+export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, ORDER_TOPICS);

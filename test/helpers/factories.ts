@@ -1,0 +1,35 @@
+import { randomUUID } from "node:crypto";
+import { prisma } from "~/db.server";
+import { createCreator } from "~/models/creator.server";
+import { installShop } from "~/models/shop.server";
+
+/** Every test gets its own shop: all rows are scoped by shop, so tests never see each other's data. */
+export async function createTestShop(overrides: { currencyCode?: string; timezone?: string } = {}) {
+  const domain = `test-${randomUUID().slice(0, 8)}.myshopify.com`;
+  return installShop({
+    domain,
+    name: `Test shop ${domain}`,
+    currencyCode: overrides.currencyCode ?? "USD",
+    timezone: overrides.timezone ?? "UTC",
+  });
+}
+
+export async function createTestCreator(
+  shopId: string,
+  input: { name?: string; email?: string; discountCode?: string; revenueSharePercent?: string } = {},
+  effectiveFrom = new Date("2020-01-01T00:00:00Z"),
+) {
+  const suffix = randomUUID().slice(0, 6).toUpperCase();
+  const result = await createCreator(
+    shopId,
+    {
+      name: input.name ?? `Creator ${suffix}`,
+      email: input.email ?? "",
+      discountCode: input.discountCode ?? `CODE${suffix}`,
+      revenueSharePercent: input.revenueSharePercent ?? "10",
+    },
+    effectiveFrom,
+  );
+  if (!result.ok) throw new Error(`createTestCreator: ${JSON.stringify(result.fieldErrors)}`);
+  return prisma.creator.findUniqueOrThrow({ where: { id: result.creatorId }, include: { discountCodes: true } });
+}

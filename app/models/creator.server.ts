@@ -49,7 +49,7 @@ export async function listCreators(shopId: string): Promise<CreatorSummary[]> {
 }
 
 export async function getCreator(shopId: string, creatorId: string): Promise<CreatorSummary | null> {
-  if (!z.uuid().safeParse(creatorId).success) return null;
+  if (!z.guid().safeParse(creatorId).success) return null;
   const creator = await prisma.creator.findFirst({
     where: { id: creatorId, shopId },
     include: {

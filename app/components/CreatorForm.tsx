@@ -1,0 +1,92 @@
+import { useState } from "react";
+import { Form, useNavigation } from "@remix-run/react";
+import { BlockStack, Button, Card, FormLayout, InlineStack, TextField } from "@shopify/polaris";
+
+export interface CreatorFormValues {
+  name: string;
+  email: string;
+  discountCode: string;
+  revenueSharePercent: string;
+}
+
+/** Messages per form field, as the creator model's `fieldErrors` returns them. */
+export type CreatorFormErrors = Partial<Record<keyof CreatorFormValues, string>>;
+
+export const EMPTY_CREATOR_FORM: CreatorFormValues = { name: "", email: "", discountCode: "", revenueSharePercent: "" };
+
+interface CreatorFormProps {
+  defaultValues: CreatorFormValues;
+  fieldErrors?: CreatorFormErrors;
+}
+
+/**
+ * The add and edit forms of a creator. Posts `name`, `email`, `discountCode` and `revenueSharePercent` to the
+ * current route's action, which validates them and answers 400 with `fieldErrors` shown next to each field.
+ */
+export function CreatorForm({ defaultValues, fieldErrors = {} }: CreatorFormProps) {
+  const [values, setValues] = useState(defaultValues);
+  const navigation = useNavigation();
+  const saving = navigation.state !== "idle" && navigation.formMethod?.toUpperCase() === "POST";
+  const set = (field: keyof CreatorFormValues) => (value: string) => setValues((current) => ({ ...current, [field]: value }));
+
+  return (
+    // noValidate: the server's messages are the ones merchants see, inline, not the browser's bubbles.
+    <Form method="post" noValidate>
+      <BlockStack gap="400">
+        <Card>
+          <FormLayout>
+            <TextField
+              label="Name"
+              name="name"
+              value={values.name}
+              onChange={set("name")}
+              error={fieldErrors.name}
+              autoComplete="off"
+              requiredIndicator
+            />
+            <TextField
+              label="Email"
+              name="email"
+              type="email"
+              value={values.email}
+              onChange={set("email")}
+              error={fieldErrors.email}
+              helpText="Where statements are sent. Optional."
+              autoComplete="off"
+            />
+            <FormLayout.Group>
+              <TextField
+                label="Discount code"
+                name="discountCode"
+                value={values.discountCode}
+                onChange={set("discountCode")}
+                error={fieldErrors.discountCode}
+                helpText="Orders using this code are credited to the creator."
+                autoComplete="off"
+                requiredIndicator
+              />
+              <TextField
+                label="Revenue share (%)"
+                name="revenueSharePercent"
+                type="text"
+                inputMode="decimal"
+                value={values.revenueSharePercent}
+                onChange={set("revenueSharePercent")}
+                error={fieldErrors.revenueSharePercent}
+                helpText="Of net merchandise revenue, e.g. 10 or 12.5."
+                suffix="%"
+                autoComplete="off"
+                requiredIndicator
+              />
+            </FormLayout.Group>
+          </FormLayout>
+        </Card>
+        <InlineStack align="end">
+          <Button submit variant="primary" loading={saving}>
+            Save
+          </Button>
+        </InlineStack>
+      </BlockStack>
+    </Form>
+  );
+}

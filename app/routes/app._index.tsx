@@ -1,0 +1,213 @@
+import { useState } from "react";
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import {
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  EmptyState,
+  IndexTable,
+  InlineStack,
+  Link,
+  Page,
+  Text,
+  TextField,
+  type IndexTableProps,
+} from "@shopify/polaris";
+import { formatMoney } from "~/domain/money";
+import {
+  leaderboard,
+  parseLeaderboardRange,
+  parseLeaderboardSort,
+  sortLeaderboard,
+  type LeaderboardRange,
+  type LeaderboardSortKey,
+  type SortDirection,
+} from "~/models/leaderboard.server";
+import { requireShop } from "~/models/shop.server";
+import { authenticate } from "~/shopify.server";
+
+const EMPTY_STATE_IMAGE = "https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png";
+
+interface LeaderboardRowJson {
+  creatorId: string;
+  name: string;
+  discountCodes: string[];
+  orders: number;
+  /** Minor units as a decimal string: loader JSON carries no bigint. */
+  netRevenueMinor: string;
+  commissionMinor: string;
+}
+
+interface LeaderboardData {
+  currencyCode: string;
+  range: LeaderboardRange;
+  error: string | null;
+  sort: LeaderboardSortKey;
+  direction: SortDirection;
+  rows: LeaderboardRowJson[];
+}
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const shop = await requireShop(session.shop);
+  const params = new URL(request.url).searchParams;
+  const { sort, direction } = parseLeaderboardSort(params);
+  const parsed = parseLeaderboardRange(params, shop.timezone);
+  const base = { currencyCode: shop.currencyCode, range: parsed.range, sort, direction };
+
+  if (!parsed.ok) {
+    return data<LeaderboardData>({ ...base, error: parsed.error, rows: [] }, { status: 400 });
+  }
+  const rows = sortLeaderboard(await leaderboard(shop, parsed.range), sort, direction);
+  return data<LeaderboardData>({
+    ...base,
+    error: null,
+    rows: rows.map((row) => ({
+      ...row,
+      netRevenueMinor: row.netRevenueMinor.toString(),
+      commissionMinor: row.commissionMinor.toString(),
+    })),
+  });
+};
+
+// IndexTable column order; `null` marks the column that cannot be sorted.
+const COLUMN_SORT_KEYS: (LeaderboardSortKey | null)[] = ["name", null, "orders", "netRevenue", "commission"];
+// Parameters the date form owns; every other one (sort, and Shopify's embedded parameters) is carried along.
+const RANGE_PARAMS = new Set(["from", "to"]);
+
+export default function LeaderboardPage() {
+  const { currencyCode, range, error, sort, direction, rows } = useLoaderData<typeof loader>();
+  const [searchParams, setSearchParams] = useSearchParams();
+  const hasOrders = rows.some((row) => row.orders > 0);
+  const noCreators = !error && rows.length === 0;
+
+  const onSort: NonNullable<IndexTableProps["onSort"]> = (headingIndex, sortDirection) => {
+    const key = COLUMN_SORT_KEYS[headingIndex];
+    if (!key) return;
+    setSearchParams((previous) => {
+      const next = new URLSearchParams(previous);
+      next.set("sort", key);
+      next.set("direction", sortDirection === "ascending" ? "asc" : "desc");
+      return next;
+    });
+  };
+
+  return (
+    <Page title="Leaderboard">
+      <BlockStack gap="400">
+        {error ? (
+          <Banner tone="critical" title="This date range cannot be shown">
+            <p>{error}</p>
+          </Banner>
+        ) : null}
+
+        <Card>
+          {/* Remounts when the loader's range changes (back/forward), so the fields show the range on screen. */}
+          <DateRangeForm key={`${range.from}|${range.to}`} range={range} carriedParams={searchParams} />
+        </Card>
+
+        {noCreators ? (
+          <Card>
+            <EmptyState
+              heading="No creators yet"
+              action={{ content: "Add your first creator", url: "/app/creators/new" }}
+              image={EMPTY_STATE_IMAGE}
+            >
+              <p>Add the creators you work with and their discount codes to see who drives your sales.</p>
+            </EmptyState>
+          </Card>
+        ) : null}
+
+        {!error && rows.length > 0 ? (
+          <Card padding="0">
+            {!hasOrders ? (
+              <Box padding="400">
+                <Text as="p" tone="subdued">
+                  No attributed orders in this date range. Orders appear here once shoppers use a creator&apos;s discount
+                  code.
+                </Text>
+              </Box>
+            ) : null}
+            <IndexTable
+              resourceName={{ singular: "creator", plural: "creators" }}
+              itemCount={rows.length}
+              selectable={false}
+              headings={[
+                { title: "Creator", defaultSortDirection: "ascending" },
+                { title: "Code" },
+                { title: "Orders", alignment: "end" },
+                { title: "Net revenue", alignment: "end" },
+                { title: "Commission", alignment: "end" },
+              ]}
+              sortable={[true, false, true, true, true]}
+              sortColumnIndex={COLUMN_SORT_KEYS.indexOf(sort)}
+              sortDirection={direction === "asc" ? "ascending" : "descending"}
+              defaultSortDirection="descending"
+              onSort={onSort}
+            >
+              {rows.map((row, index) => (
+                <IndexTable.Row id={row.creatorId} key={row.creatorId} position={index}>
+                  <IndexTable.Cell>
+                    <Link url={`/app/creators/${row.creatorId}`} removeUnderline dataPrimaryLink>
+                      <Text as="span" fontWeight="semibold">
+                        {row.name}
+                      </Text>
+                    </Link>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>{row.discountCodes.length > 0 ? row.discountCodes.join(", ") : "—"}</IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Text as="span" alignment="end" numeric>
+                      {row.orders}
+                    </Text>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Text as="span" alignment="end" numeric>
+                      {formatMoney(BigInt(row.netRevenueMinor), currencyCode)}
+                    </Text>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Text as="span" alignment="end" numeric>
+                      {formatMoney(BigInt(row.commissionMinor), currencyCode)}
+                    </Text>
+                  </IndexTable.Cell>
+                </IndexTable.Row>
+              ))}
+            </IndexTable>
+          </Card>
+        ) : null}
+      </BlockStack>
+    </Page>
+  );
+}
+
+function DateRangeForm({ range, carriedParams }: { range: LeaderboardRange; carriedParams: URLSearchParams }) {
+  const [from, setFrom] = useState(range.from);
+  const [to, setTo] = useState(range.to);
+  const navigation = useNavigation();
+  const applying = navigation.state === "loading" && navigation.location.pathname === "/app";
+
+  return (
+    <Form method="get" noValidate>
+      {[...carriedParams.entries()]
+        .filter(([name]) => !RANGE_PARAMS.has(name))
+        .map(([name, value]) => (
+          <input key={`${name}=${value}`} type="hidden" name={name} value={value} />
+        ))}
+      <InlineStack gap="300" blockAlign="end" wrap>
+        <Box minWidth="160px">
+          <TextField label="From" type="date" name="from" value={from} onChange={setFrom} autoComplete="off" />
+        </Box>
+        <Box minWidth="160px">
+          <TextField label="To" type="date" name="to" value={to} onChange={setTo} autoComplete="off" />
+        </Box>
+        <Button submit loading={applying}>
+          Apply
+        </Button>
+      </InlineStack>
+    </Form>
+  );
+}

@@ -1,0 +1,73 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { isRouteErrorResponse, useActionData, useLoaderData, useRouteError } from "@remix-run/react";
+import { boundary } from "@shopify/shopify-app-remix/server";
+import { Card, EmptyState, Page } from "@shopify/polaris";
+import { CreatorForm } from "~/components/CreatorForm";
+import { getCreator, updateCreator } from "~/models/creator.server";
+import { requireShop } from "~/models/shop.server";
+import { authenticate } from "~/shopify.server";
+
+function creatorNotFound(): Response {
+  return new Response("Creator not found", { status: 404 });
+}
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const shop = await requireShop(session.shop);
+  // Scoped by shop: another shop's creator id is as unknown as a made-up one.
+  const creator = await getCreator(shop.id, params.creatorId ?? "");
+  if (!creator) throw creatorNotFound();
+  return { creator };
+};
+
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const shop = await requireShop(session.shop);
+  const formData = await request.formData();
+  const result = await updateCreator(shop.id, params.creatorId ?? "", Object.fromEntries(formData));
+  if (!result) throw creatorNotFound();
+  if (!result.ok) return data({ fieldErrors: result.fieldErrors }, { status: 400 });
+  return redirect("/app/creators?saved=updated");
+};
+
+export default function EditCreatorPage() {
+  const { creator } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  return (
+    <Page title={creator.name} backAction={{ content: "Creators", url: "/app/creators" }} narrowWidth>
+      <CreatorForm
+        // A different creator (or fresh data after saving) starts the form over.
+        key={creator.id}
+        defaultValues={{
+          name: creator.name,
+          email: creator.email ?? "",
+          discountCode: creator.discountCodes[0] ?? "",
+          revenueSharePercent: creator.revenueSharePercent ?? "",
+        }}
+        fieldErrors={actionData?.fieldErrors}
+      />
+    </Page>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  if (isRouteErrorResponse(error) && error.status === 404) {
+    return (
+      <Page title="Creator not found" backAction={{ content: "Creators", url: "/app/creators" }}>
+        <Card>
+          <EmptyState
+            heading="This creator does not exist"
+            action={{ content: "Back to creators", url: "/app/creators" }}
+            image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png"
+          >
+            <p>It may have been removed, or the link is wrong.</p>
+          </EmptyState>
+        </Card>
+      </Page>
+    );
+  }
+  // Shopify's own auth responses (and anything unexpected) go where the app layout sends them.
+  return boundary.error(error);
+}

@@ -1,0 +1,32 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { useActionData } from "@remix-run/react";
+import { Page } from "@shopify/polaris";
+import { CreatorForm, EMPTY_CREATOR_FORM } from "~/components/CreatorForm";
+import { createCreator } from "~/models/creator.server";
+import { requireShop } from "~/models/shop.server";
+import { authenticate } from "~/shopify.server";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  await requireShop(session.shop);
+  return null;
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const shop = await requireShop(session.shop);
+  const formData = await request.formData();
+  const result = await createCreator(shop.id, Object.fromEntries(formData));
+  if (!result.ok) return data({ fieldErrors: result.fieldErrors }, { status: 400 });
+  return redirect("/app/creators?saved=created");
+};
+
+export default function NewCreatorPage() {
+  const actionData = useActionData<typeof action>();
+  return (
+    <Page title="Add creator" backAction={{ content: "Creators", url: "/app/creators" }} narrowWidth>
+      <CreatorForm defaultValues={EMPTY_CREATOR_FORM} fieldErrors={actionData?.fieldErrors} />
+    </Page>
+  );
+}

@@ -29,8 +29,8 @@ import {
 } from "~/models/leaderboard.server";
 import { requireShop } from "~/models/shop.server";
 import { authenticate } from "~/shopify.server";
+import { EMPTY_STATE_IMAGE } from "~/components/empty-state-image";
 
-const EMPTY_STATE_IMAGE = "https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png";
 
 interface LeaderboardRowJson {
   creatorId: string;

@@ -5,8 +5,8 @@ import { Banner, BlockStack, Card, EmptyState, IndexTable, Link, Page, Text } fr
 import { listCreators } from "~/models/creator.server";
 import { requireShop } from "~/models/shop.server";
 import { authenticate } from "~/shopify.server";
+import { EMPTY_STATE_IMAGE } from "~/components/empty-state-image";
 
-const EMPTY_STATE_IMAGE = "https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png";
 
 /** `?saved=` values the creator forms redirect with, and what the list then says. */
 const SAVED_MESSAGES: Record<string, string> = {

@@ -11,8 +11,8 @@ export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   await authenticate.admin(request);
-  const { SHOPIFY_API_KEY, SHOPIFY_APP_BRIDGE_URL } = env();
-  return { apiKey: SHOPIFY_API_KEY, appBridgeUrl: SHOPIFY_APP_BRIDGE_URL ?? null };
+  const { SHOPIFY_API_KEY, APP_BRIDGE_URL } = env();
+  return { apiKey: SHOPIFY_API_KEY, appBridgeUrl: APP_BRIDGE_URL ?? null };
 };
 
 export default function App() {

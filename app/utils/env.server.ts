@@ -10,8 +10,9 @@ const envSchema = z.object({
   SCOPES: z.string().default("read_orders,read_discounts,write_discounts,read_customers"),
   // Namespaces BullMQ keys so that tests, demos and deployments can share one Redis.
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default("creator-ledger"),
-  // Only set when running against the local admin harness; Shopify admin injects App Bridge from its CDN.
-  SHOPIFY_APP_BRIDGE_URL: z.string().url().optional(),
+  // Only set against the local admin harness. The same variable shopify-app-remix reads for the pages it renders
+  // itself (session-token bounce, exit-iframe); unset, App Bridge comes from Shopify's CDN.
+  APP_BRIDGE_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -1,0 +1,295 @@
+// `npm run demo`: the whole app running locally with sample data, no Shopify account needed.
+//
+//   1. demo database `creator_ledger_demo` on local PostgreSQL (created if missing), migrated
+//   2. seed: the shop "Demo Creator Store", its offline session, 8 creators with codes (idempotent)
+//   3. `npm run build` (skip with --no-build), then web, worker, store simulator and admin harness
+//   4. a few hundred orders replayed through the simulator as signed webhooks, with a progress bar
+//   5. open http://localhost:4200/admin; Ctrl-C stops everything
+//
+// Flags: --orders N (default 300; 0 skips the replay), --no-build, --verbose (all log lines on screen).
+// Ports: WEB_PORT (3000), HARNESS_PORT (4200), SIMULATOR_PORT (4300). Database: DEMO_DATABASE_URL.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { describeExit, portInUse, runCommand, startService, stopServices, waitForHttp, type Service } from "../support/processes";
+import { color, formatLogLine, progressBar, Terminal } from "../support/terminal";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const LOG_DIR = join(ROOT, ".demo", "logs");
+
+const { values: flags } = parseArgs({
+  allowNegative: true,
+  options: {
+    orders: { type: "string", default: "300" },
+    build: { type: "boolean", default: true },
+    verbose: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
+if (flags.help) {
+  console.log(`npm run demo -- [--orders N] [--no-build] [--verbose]
+
+Runs Creator Ledger locally: demo database, seed data, web, worker, store simulator and admin harness.
+  --orders N    orders to replay through the simulator (default 300, 0 to skip)
+  --no-build    reuse build/ instead of running npm run build
+  --verbose     print every log line (they are always written to .demo/logs/)
+Env: WEB_PORT, HARNESS_PORT, SIMULATOR_PORT, DEMO_DATABASE_URL, REDIS_URL, LOG_LEVEL`);
+  process.exit(0);
+}
+const orderCount = Number.parseInt(flags.orders!, 10);
+if (!Number.isInteger(orderCount) || orderCount < 0) {
+  console.error(`--orders must be a whole number, got ${flags.orders}`);
+  process.exit(2);
+}
+
+const webPort = Number(process.env.WEB_PORT ?? 3000);
+const harnessPort = Number(process.env.HARNESS_PORT ?? 4200);
+const simulatorPort = Number(process.env.SIMULATOR_PORT ?? 4300);
+const harnessUrl = `http://localhost:${harnessPort}`;
+const webUrl = `http://127.0.0.1:${webPort}`;
+const simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
+const databaseUrl = process.env.DEMO_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/creator_ledger_demo";
+
+// The demo's own configuration: nothing comes from .env, so it runs the same on every machine.
+const appEnv: Record<string, string> = {
+  NODE_ENV: "production",
+  DATABASE_URL: databaseUrl,
+  REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+  QUEUE_PREFIX: "creator-ledger-demo",
+  SHOPIFY_API_KEY: "creator-ledger-demo-api-key",
+  SHOPIFY_API_SECRET: "creator-ledger-demo-api-secret",
+  SHOPIFY_APP_URL: harnessUrl,
+  // shopify-app-remix's node adapter reads this one for the pages it renders itself (the session-token bounce page).
+  APP_BRIDGE_URL: `${harnessUrl}/app-bridge.js`,
+  SCOPES: "read_orders,read_discounts,write_discounts,read_customers",
+  LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
+};
+const childEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({ ...process.env, ...appEnv, ...extra });
+
+const term = new Terminal();
+const services: Service[] = [];
+let shuttingDown = false;
+
+const step = (text: string) => term.log(`${color.cyan("▸")} ${text}`);
+const done = (text: string) => term.log(`${color.green("✓")} ${text}`);
+
+const PREFIX_COLORS: Record<string, (s: string) => string> = {
+  web: color.blue,
+  worker: color.magenta,
+  simulator: color.yellow,
+  harness: color.cyan,
+};
+
+/** Routine lines (access logs, info-level logs) go to .demo/logs only; warnings, errors and plain output are shown. */
+function serviceLine(name: string) {
+  let inFaviconError = false;
+  return (line: string) => {
+    if (!flags.verbose) {
+      if (line.trim() === "") return;
+      // Remix logs a stack trace for every /favicon.ico the browser asks for (the app has none): not news.
+      if (line.includes('No route matches URL "/favicon.ico"')) inFaviconError = true;
+      if (inFaviconError) {
+        if (/^\s|^ErrorResponseImpl|^\}|^Error: No route matches URL "\/favicon\.ico"/.test(line)) return;
+        inFaviconError = false;
+      }
+      if (/^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \S+ [1-4]\d\d /.test(line)) return;
+      if (/^\[shopify-(app|api)\/(INFO|DEBUG)\]/.test(line) || /^npm warn Unknown (env|user) config/.test(line)) return;
+    }
+    const { text, level } = formatLogLine(line);
+    if (level !== null && level < 40 && !flags.verbose) return;
+    term.log(`${(PREFIX_COLORS[name] ?? color.gray)(name.padEnd(9))}${color.gray("│")} ${text}`);
+  };
+}
+
+function start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): Service {
+  const service = startService({ name, command, args, env, cwd: ROOT, logFile: join(LOG_DIR, `${name}.log`), onLine: serviceLine(name) });
+  services.push(service);
+  void service.exited.then((info) => {
+    if (shuttingDown) return;
+    term.endStatus();
+    term.log(color.red(`✗ ${name} stopped unexpectedly (${describeExit(info)}). Last lines:`));
+    term.log(service.tail(30));
+    void shutdown(1);
+  });
+  return service;
+}
+
+async function shutdown(code: number): Promise<never> {
+  if (!shuttingDown) {
+    shuttingDown = true;
+    term.endStatus();
+    term.log(color.dim("Stopping harness, simulator, web and worker…"));
+    const order = ["harness", "simulator", "web", "worker"];
+    await stopServices([...services].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name)));
+    term.log(color.dim(`Stopped. Logs are in ${LOG_DIR}`));
+  }
+  process.exit(code);
+}
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+// Last resort if the demo exits without an orderly shutdown: no service outlives it.
+process.on("exit", () => {
+  for (const service of services) {
+    if (!service.exitInfo && service.child.pid) {
+      try {
+        process.kill(-service.child.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+    }
+  }
+});
+
+async function ensureDatabase(): Promise<void> {
+  const target = new URL(databaseUrl);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(databaseUrl);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new Error(`PostgreSQL is not reachable at ${admin.host} (${(error as Error).message}). Start it, or set DEMO_DATABASE_URL.`);
+  }
+  try {
+    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (rowCount === 0) {
+      await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+      done(`Created database ${name}`);
+    } else {
+      done(`Database ${name} exists`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+async function main(): Promise<void> {
+  term.log(color.bold("Creator Ledger — local demo"));
+  for (const [name, port, variable] of [["web", webPort, "WEB_PORT"], ["harness", harnessPort, "HARNESS_PORT"], ["simulator", simulatorPort, "SIMULATOR_PORT"]] as const) {
+    if (await portInUse(port)) throw new Error(`Port ${port} (${name}) is in use: stop what runs there, or pick another with ${variable}=…`);
+  }
+
+  step(`Database ${databaseUrl}`);
+  await ensureDatabase();
+  step("Applying migrations (prisma migrate deploy)");
+  await runCommand("npx", ["prisma", "migrate", "deploy"], { cwd: ROOT, env: childEnv() });
+  done("Migrations applied");
+
+  // The app's models read the environment when first imported.
+  Object.assign(process.env, appEnv);
+  const seed = await import("../support/seed");
+  const shop = await seed.seedShop(seed.DEMO_SHOP, appEnv.SCOPES);
+  const creators = await seed.seedCreators(shop.id, seed.DEMO_CREATORS);
+  done(
+    `Seeded ${shop.name} (${shop.domain}) with ${seed.DEMO_CREATORS.length} creators` +
+      (creators.created.length ? ` (${creators.created.length} new)` : " (already there)"),
+  );
+  const [latest] = await seed.prisma.$queryRaw<{ max: number | null }[]>`
+    SELECT max(substring(name from 2)::int) AS max FROM "Order" WHERE "shopId" = ${shop.id}::uuid AND name ~ '^#[0-9]+$'`;
+  const firstOrderNumber = Math.max(1001, (latest?.max ?? 1000) + 1);
+
+  if (flags.build || !existsSync(join(ROOT, "build", "server", "index.js"))) {
+    if (!flags.build) term.log(color.yellow("build/ is missing: building despite --no-build"));
+    step("Building the app (npm run build)");
+    const started = Date.now();
+    await runCommand("npm", ["run", "build"], { cwd: ROOT, env: { ...process.env, NODE_ENV: "production" } });
+    done(`Built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  } else {
+    done("Reusing build/ (--no-build)");
+  }
+
+  step("Starting web, worker, store simulator and admin harness");
+  const web = start("web", "npm", ["--silent", "start"], childEnv({ PORT: String(webPort), CREATOR_LEDGER_PROCESS: "web" }));
+  const worker = start("worker", "npm", ["--silent", "run", "worker"], childEnv({ CREATOR_LEDGER_PROCESS: "worker" }));
+  const simulator = start(
+    "simulator",
+    "npm",
+    ["--silent", "run", "simulator", "--", "--app", webUrl, "--shop", seed.DEMO_SHOP.domain, "--shop-name", seed.DEMO_SHOP.name, "--port", String(simulatorPort), "--first-order-number", String(firstOrderNumber)],
+    childEnv(),
+  );
+  const harness = start(
+    "harness",
+    "npm",
+    ["--silent", "run", "harness", "--", "--app", webUrl, "--shop", seed.DEMO_SHOP.domain, "--shop-name", seed.DEMO_SHOP.name, "--port", String(harnessPort), "--public-url", harnessUrl],
+    childEnv(),
+  );
+  await Promise.all([
+    waitForHttp(`${webUrl}/`, { service: web, timeoutMs: 90_000 }).then(() => done(`web is up on ${webUrl}`)),
+    worker.waitForLine(/worker started/, 90_000).then(() => done("worker is processing the inbox queue")),
+    waitForHttp(`${simulatorUrl}/health`, { service: simulator }).then(() => done(`store simulator is up on ${simulatorUrl}`)),
+    waitForHttp(`http://127.0.0.1:${harnessPort}/harness/health`, { service: harness }).then(() => done(`admin harness is up on ${harnessUrl}`)),
+  ]);
+
+  if (orderCount > 0) {
+    await replay(seed, shop.id, firstOrderNumber);
+  }
+  await seed.disconnect();
+
+  term.log("");
+  term.log(color.bold(color.green("  Creator Ledger is running locally.")));
+  term.log(`  ${color.bold("➜ Open")}  ${color.cyan(`${harnessUrl}/admin`)}`);
+  term.log(color.dim(`  Place an order with a creator's code:  curl -X POST ${simulatorUrl}/orders -d '{"code":"SARAH10"}'`));
+  term.log(color.dim(`  Webhook deliveries:                    curl ${simulatorUrl}/deliveries`));
+  term.log(color.dim(`  Logs: ${LOG_DIR} · Ctrl-C stops everything`));
+  term.log("");
+}
+
+async function replay(seed: typeof import("../support/seed"), shopId: string, firstOrderNumber: number): Promise<void> {
+  const codes = seed.DEMO_CREATORS.map((creator) => creator.discountCode);
+  step(`Replaying ${orderCount} orders from #${firstOrderNumber} (about 45% with a creator's code), with payments, refunds and cancellations`);
+  const since = new Date();
+  const started = await fetch(`${simulatorUrl}/replay`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ orders: orderCount, codes, codeShare: 0.45, days: 30 }),
+  });
+  if (!started.ok) throw new Error(`The simulator refused the replay: ${started.status} ${await started.text()}`);
+
+  let progress: { ordersPlaced: number; ordersTotal: number; events: number; delivered: number; failed: number; done: boolean; error: string | null };
+  for (;;) {
+    progress = (await (await fetch(`${simulatorUrl}/replay`)).json()) as typeof progress;
+    const pending = progress.events - progress.delivered - progress.failed;
+    term.setStatus(
+      `  Webhooks  ${progressBar(progress.delivered + progress.failed, Math.max(progress.events, 1))}  ` +
+        `${progress.ordersPlaced}/${progress.ordersTotal} orders · ${progress.delivered}/${progress.events} delivered` +
+        (pending ? ` · ${pending} in flight` : "") +
+        (progress.failed ? color.red(` · ${progress.failed} failed`) : ""),
+    );
+    if (progress.done || progress.error) break;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  if (progress.error) throw new Error(`Replay failed: ${progress.error}`);
+  term.endStatus(
+    `${color.green("✓")} ${progress.events} webhooks delivered for ${progress.ordersTotal} orders` +
+      (progress.failed ? color.red(` (${progress.failed} gave up after retries; see .demo/logs/simulator.log)`) : ""),
+  );
+
+  // Shopify got its 200s; now the worker turns the stored events into orders and commissions.
+  const shop = await seed.prisma.shop.findUniqueOrThrow({ where: { id: shopId } });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const [total, pending] = await Promise.all([
+      seed.prisma.inboxEvent.count({ where: { shopDomain: shop.domain, receivedAt: { gte: since } } }),
+      seed.prisma.inboxEvent.count({ where: { shopDomain: shop.domain, receivedAt: { gte: since }, processedAt: null } }),
+    ]);
+    term.setStatus(`  Worker    ${progressBar(total - pending, Math.max(total, 1))}  ${total - pending}/${total} events processed`);
+    if (pending === 0) {
+      term.endStatus(`${color.green("✓")} The worker processed all ${total} events`);
+      break;
+    }
+    if (Date.now() > deadline) {
+      term.endStatus(color.yellow(`! ${pending} of ${total} events are still waiting for the worker; they will be processed in the background`));
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+main().catch(async (error: unknown) => {
+  term.endStatus();
+  term.log(color.red(`✗ ${(error as Error).message}`));
+  await shutdown(1);
+});

@@ -1,0 +1,83 @@
+// Sample data for the demo and the end-to-end tests, written through the app's own models.
+// Importing this module opens the app's database client: set DATABASE_URL (and the Shopify env) first.
+import { createCreator, listCreators } from "~/models/creator.server";
+import { installShop } from "~/models/shop.server";
+import { prisma } from "~/db.server";
+import { normalizeDiscountCode } from "~/domain/attribution/normalize-discount-code";
+
+export const DEFAULT_SCOPES = "read_orders,read_discounts,write_discounts,read_customers";
+
+export const DEMO_SHOP = {
+  domain: "demo-creator-store.myshopify.com",
+  name: "Demo Creator Store",
+  currencyCode: "USD",
+  timezone: "America/New_York",
+};
+
+export interface CreatorSeed {
+  name: string;
+  email: string;
+  discountCode: string;
+  revenueSharePercent: string;
+}
+
+export const DEMO_CREATORS: CreatorSeed[] = [
+  { name: "Sarah Chen", email: "sarah@example.com", discountCode: "SARAH10", revenueSharePercent: "10" },
+  { name: "Marcus Johnson", email: "marcus@example.com", discountCode: "MARCUS15", revenueSharePercent: "12.5" },
+  { name: "Priya Patel", email: "priya@example.com", discountCode: "PRIYA20", revenueSharePercent: "15" },
+  { name: "Diego Alvarez", email: "diego@example.com", discountCode: "DIEGO10", revenueSharePercent: "8" },
+  { name: "Emma Wilson", email: "emma@example.com", discountCode: "EMMA25", revenueSharePercent: "20" },
+  { name: "Kenji Tanaka", email: "kenji@example.com", discountCode: "KENJI15", revenueSharePercent: "10" },
+  { name: "Olivia Brown", email: "olivia@example.com", discountCode: "LIVVY12", revenueSharePercent: "12" },
+  { name: "Noah Kim", email: "noah@example.com", discountCode: "NOAH5", revenueSharePercent: "5" },
+];
+
+export interface ShopSeed {
+  domain: string;
+  name: string;
+  currencyCode: string;
+  timezone: string;
+}
+
+/**
+ * The shop as if the merchant had installed the app: its Shop row and an offline session whose scopes match the
+ * app's, so that authenticate.admin never needs a token exchange with Shopify.
+ */
+export async function seedShop(shop: ShopSeed = DEMO_SHOP, scopes = process.env.SCOPES || DEFAULT_SCOPES) {
+  const row = await installShop(shop);
+  const id = `offline_${shop.domain}`;
+  const session = {
+    shop: shop.domain,
+    state: "",
+    isOnline: false,
+    scope: scopes,
+    expires: null,
+    accessToken: "shpat_local_harness_offline_token",
+  };
+  await prisma.session.upsert({ where: { id }, create: { id, ...session }, update: session });
+  return row;
+}
+
+/** Creates the creators whose codes are not taken yet; re-running changes nothing. */
+export async function seedCreators(shopId: string, creators: readonly CreatorSeed[] = DEMO_CREATORS) {
+  const existing = await listCreators(shopId);
+  const taken = new Set(existing.flatMap((creator) => creator.discountCodes.map(normalizeDiscountCode)));
+  const created: string[] = [];
+  const skipped: string[] = [];
+  for (const creator of creators) {
+    if (taken.has(normalizeDiscountCode(creator.discountCode))) {
+      skipped.push(creator.name);
+      continue;
+    }
+    const result = await createCreator(shopId, { ...creator });
+    if (!result.ok) throw new Error(`Could not create ${creator.name}: ${JSON.stringify(result.fieldErrors)}`);
+    created.push(creator.name);
+  }
+  return { created, skipped };
+}
+
+export async function disconnect(): Promise<void> {
+  await prisma.$disconnect();
+}
+
+export { prisma };

@@ -1,3 +1,5 @@
+// Deliberately independent of app/domain/money.ts: the simulator plays Shopify, and sharing the app's
+// conversions would let a bug in them cancel out in the tests.
 // Money as Shopify's webhooks carry it: decimal strings with the currency's number of decimals.
 // The simulator computes in integer minor units (plain numbers: store amounts stay far below 2^53).
 

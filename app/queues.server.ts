@@ -3,11 +3,26 @@ import { Redis } from "ioredis";
 import { env } from "./utils/env.server";
 
 export const INBOX_QUEUE = "inbox";
+export const COMMISSIONS_QUEUE = "commissions";
 
 export const JOB = {
   processInboxEvent: "process-inbox-event",
   sweepInbox: "sweep-inbox",
+  settleCreatorPeriod: "settle-creator-period",
+  sweepCreatorPeriods: "sweep-creator-periods",
 } as const;
+
+export interface SettleCreatorPeriodJob {
+  shopId: string;
+  creatorId: string;
+  periodKey: string;
+  changeVersion: number;
+}
+
+/** One job per change: a job for an already settled change finds nothing to do. */
+export function settleJobId(ref: SettleCreatorPeriodJob): string {
+  return `period-${ref.creatorId}-${ref.periodKey}-v${ref.changeVersion}`;
+}
 
 export interface ProcessInboxEventJob {
   shopDomain: string;
@@ -43,8 +58,35 @@ export function createInboxQueue(connection: ConnectionOptions): Queue<ProcessIn
   });
 }
 
+export function createCommissionsQueue(connection: ConnectionOptions): Queue<SettleCreatorPeriodJob> {
+  return new Queue<SettleCreatorPeriodJob>(COMMISSIONS_QUEUE, {
+    connection,
+    prefix: env().QUEUE_PREFIX,
+    defaultJobOptions: {
+      attempts: 8,
+      backoff: { type: "exponential", delay: 1_000 },
+      removeOnComplete: true,
+      removeOnFail: { count: 5_000 },
+    },
+  });
+}
+
 declare global {
   var __creatorLedgerInboxQueue: Queue<ProcessInboxEventJob> | undefined;
+  var __creatorLedgerCommissionsQueue: Queue<SettleCreatorPeriodJob> | undefined;
+}
+
+/** The web process's handle on the commissions queue (admin actions that change a period enqueue its settlement). */
+export function commissionsQueue(): Queue<SettleCreatorPeriodJob> {
+  if (!globalThis.__creatorLedgerCommissionsQueue) {
+    const connection = createRedis({ failFast: true });
+    const queue = createCommissionsQueue(connection);
+    globalThis.__creatorLedgerCommissionsQueue = queue;
+    const close = () => void queue.close().finally(() => connection.disconnect());
+    process.once("SIGTERM", close);
+    process.once("SIGINT", close);
+  }
+  return globalThis.__creatorLedgerCommissionsQueue;
 }
 
 /** The web process's queue handle, opened on first use and closed on shutdown so the process can exit. */

@@ -1,12 +1,17 @@
 // The worker process (`npm run worker`). Web and worker share the code; only this process runs jobs.
 import { prisma } from "./db.server";
+import { startCommissionsWorker } from "./jobs/commissions-worker.server";
 import { startInboxWorker } from "./jobs/inbox-worker.server";
-import { createInboxQueue, createRedis } from "./queues.server";
+import { createCommissionsQueue, createInboxQueue, createRedis } from "./queues.server";
 import { logger } from "./utils/logger.server";
 
 const connection = createRedis({ failFast: false });
 const queue = createInboxQueue(connection);
-const worker = await startInboxWorker({ db: prisma, queue, connection });
+const commissionsQueue = createCommissionsQueue(connection);
+const workers = [
+  await startInboxWorker({ db: prisma, queue, commissionsQueue, connection }),
+  await startCommissionsWorker({ db: prisma, queue: commissionsQueue, connection }),
+];
 logger.info("worker started");
 
 let stopping = false;
@@ -15,8 +20,8 @@ async function shutdown(signal: string) {
   stopping = true;
   logger.info({ signal }, "worker stopping: finishing in-flight jobs");
   // close() waits for running jobs; whatever did not finish is retried from the queue or swept from the inbox.
-  await worker.close();
-  await queue.close();
+  await Promise.all(workers.map((worker) => worker.close()));
+  await Promise.all([queue.close(), commissionsQueue.close()]);
   connection.disconnect();
   await prisma.$disconnect();
   process.exit(0);

@@ -16,7 +16,7 @@ async function receiveAndProcess(shop: Shop, topic: string, body: unknown) {
   const topics = topic.startsWith("orders/") ? ORDER_TOPICS : topic === "app/uninstalled" ? APP_TOPICS : COMPLIANCE_TOPICS;
   const response = await receiveWebhook(signedWebhookRequest({ topic, shop: shop.domain, body, eventId }), topics, noQueue);
   expect(response.status).toBe(200);
-  return processInboxEvent(prisma, { shopDomain: shop.domain, eventId });
+  return (await processInboxEvent(prisma, { shopDomain: shop.domain, eventId })).outcome;
 }
 
 async function shopWithOrders() {

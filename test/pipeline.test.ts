@@ -9,7 +9,7 @@ vi.hoisted(() => {
 import { prisma } from "~/db.server";
 import { startInboxWorker } from "~/jobs/inbox-worker.server";
 import { sweepInbox } from "~/jobs/sweep-inbox.server";
-import { createInboxQueue, createRedis, inboxJobId, inboxQueue, JOB } from "~/queues.server";
+import { createCommissionsQueue, createInboxQueue, createRedis, inboxJobId, inboxQueue, JOB } from "~/queues.server";
 import { action as ordersAction } from "~/routes/webhooks._index";
 import { createTestCreator, createTestShop } from "./helpers/factories";
 import { sampleOrder } from "./helpers/shopify-samples";
@@ -49,18 +49,19 @@ const ledgerFor = (orderGid: string) =>
 describe("order pipeline: webhook → inbox → worker → attribution → ledger", () => {
   const connection = createRedis({ failFast: false });
   const workerQueue = createInboxQueue(connection);
+  const commissionsQueue = createCommissionsQueue(connection);
   let worker: Worker;
   let shop: Shop;
 
   beforeAll(async () => {
-    worker = await startInboxWorker({ db: prisma, queue: workerQueue, connection, sweepEveryMs: 3_600_000 });
+    worker = await startInboxWorker({ db: prisma, queue: workerQueue, commissionsQueue, connection, sweepEveryMs: 3_600_000 });
     shop = await createTestShop();
   });
   afterAll(async () => {
     await worker.close();
     await workerQueue.obliterate({ force: true });
-    await workerQueue.close();
-    await inboxQueue().close();
+    await commissionsQueue.obliterate({ force: true });
+    await Promise.all([workerQueue.close(), commissionsQueue.close(), inboxQueue().close()]);
     connection.disconnect();
   });
 
@@ -181,7 +182,8 @@ describe("inbox sweeper", () => {
     expect(swept).toBeGreaterThanOrEqual(1);
     const connection = createRedis({ failFast: false });
     const workerQueue = createInboxQueue(connection);
-    const worker = await startInboxWorker({ db: prisma, queue: workerQueue, connection, sweepEveryMs: 3_600_000 });
+    const commissionsQueue = createCommissionsQueue(connection);
+    const worker = await startInboxWorker({ db: prisma, queue: workerQueue, commissionsQueue, connection, sweepEveryMs: 3_600_000 });
     try {
       await processed(shop, eventId);
       const entries = await ledgerFor(order.admin_graphql_api_id);
@@ -189,8 +191,8 @@ describe("inbox sweeper", () => {
     } finally {
       await worker.close();
       await workerQueue.obliterate({ force: true });
-      await workerQueue.close();
-      await queue.close();
+      await commissionsQueue.obliterate({ force: true });
+      await Promise.all([workerQueue.close(), commissionsQueue.close(), queue.close()]);
       connection.disconnect();
     }
   });

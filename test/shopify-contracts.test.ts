@@ -29,6 +29,13 @@ describe("order payloads, checked against Shopify's published samples and schema
       test: true,
     });
     expect(facts.cancelledAt?.toISOString()).toBe("2022-01-01T00:00:00.000Z");
+    expect(facts.lines).toHaveLength(shopifySample("orders/create").line_items.length);
+    expect(facts.lines.map((line) => line.productGid)).toEqual(
+      shopifySample("orders/create").line_items.map((line: { product_id: number | null }) =>
+        line.product_id ? `gid://shopify/Product/${line.product_id}` : null,
+      ),
+    );
+    expect(facts.lines.reduce((sum, line) => sum + line.netMinor, 0n)).toBe(facts.netMerchandiseMinor);
   });
 
   it.each(ORDER_WEBHOOKS)("reads only fields that Shopify's %s schema declares", (topic) => {

@@ -1,9 +1,21 @@
 import Decimal from "decimal.js";
 
+// Building an Intl.NumberFormat costs ~40 µs; ledger reasons format thousands of amounts per settlement.
+const formatters = new Map<string, Intl.NumberFormat>();
+
+function currencyFormatter(locale: string, currencyCode: string): Intl.NumberFormat {
+  const key = `${locale}/${currencyCode}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.NumberFormat(locale, { style: "currency", currency: currencyCode });
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
 /** Digits after the decimal point of a currency's minor unit (USD 2, JPY 0, KWD 3), from ISO 4217 via Intl. */
 export function currencyExponent(currencyCode: string): number {
-  return new Intl.NumberFormat("en", { style: "currency", currency: currencyCode }).resolvedOptions()
-    .maximumFractionDigits!;
+  return currencyFormatter("en", currencyCode).resolvedOptions().maximumFractionDigits!;
 }
 
 /** Shopify sends amounts as decimal strings ("414.95"); money inside the app is integer minor units. */
@@ -23,5 +35,5 @@ export function fromMinorUnits(minor: bigint, currencyCode: string): string {
 
 export function formatMoney(minor: bigint, currencyCode: string, locale = "en-US"): string {
   const amount = fromMinorUnits(minor, currencyCode) as Intl.StringNumericLiteral;
-  return new Intl.NumberFormat(locale, { style: "currency", currency: currencyCode }).format(amount);
+  return currencyFormatter(locale, currencyCode).format(amount);
 }

@@ -2,15 +2,17 @@ import type { PrismaClient } from "@prisma/client";
 import { UnrecoverableError, Worker, type Job, type Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { InvalidPayloadError } from "~/domain/orders/parse-order-payload";
-import { INBOX_QUEUE, JOB, type ProcessInboxEventJob } from "~/queues.server";
+import { INBOX_QUEUE, JOB, type ProcessInboxEventJob, type SettleCreatorPeriodJob } from "~/queues.server";
 import { processInboxEvent } from "~/services/process-inbox-event.server";
 import { env } from "~/utils/env.server";
 import { logger } from "~/utils/logger.server";
+import { enqueueSettlements } from "./commissions-worker.server";
 import { SWEEP_EVERY_MS, sweepInbox } from "./sweep-inbox.server";
 
 export interface InboxWorkerOptions {
   db: PrismaClient;
   queue: Queue<ProcessInboxEventJob>;
+  commissionsQueue: Queue<SettleCreatorPeriodJob>;
   connection: Redis;
   concurrency?: number;
   sweepEveryMs?: number;
@@ -23,7 +25,12 @@ export async function startInboxWorker(options: InboxWorkerOptions): Promise<Wor
     async (job: Job<ProcessInboxEventJob>) => {
       if (job.name === JOB.sweepInbox) return { swept: await sweepInbox(db, queue) };
       try {
-        return { outcome: await processInboxEvent(db, job.data) };
+        const { outcome, changedPeriods } = await processInboxEvent(db, job.data);
+        // Committed already; a lost enqueue leaves the period unsettled for the period sweeper to find.
+        await enqueueSettlements(options.commissionsQueue, changedPeriods).catch((error) =>
+          logger.warn({ err: error }, "settlement enqueue failed; the period sweeper will pick it up"),
+        );
+        return { outcome };
       } catch (error) {
         // A payload that cannot be parsed will not parse on the next attempt either.
         if (error instanceof InvalidPayloadError) throw new UnrecoverableError(error.message);

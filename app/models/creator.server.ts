@@ -2,6 +2,8 @@ import { Prisma } from "@prisma/client";
 import { z } from "zod";
 import { prisma } from "~/db.server";
 import { normalizeDiscountCode } from "~/domain/attribution/normalize-discount-code";
+import { termsForModel } from "~/domain/commissions/contract-presets";
+import { parseTerms, serializeTerms } from "~/domain/commissions/contract-terms-schema";
 
 export const creatorInputSchema = z.object({
   name: z.string().trim().min(1, "Enter the creator's name").max(100, "Keep the name under 100 characters"),
@@ -24,6 +26,9 @@ export const creatorInputSchema = z.object({
     .refine((value) => Number(value) <= 100, "Revenue share cannot exceed 100%"),
 });
 
+/** Editing changes who the creator is; how they are paid lives on their contract (app/models/contract.server.ts). */
+export const creatorEditSchema = creatorInputSchema.omit({ revenueSharePercent: true });
+
 export type CreatorInput = z.input<typeof creatorInputSchema>;
 export type CreatorFieldErrors = Partial<Record<keyof CreatorInput, string>>;
 export type CreatorSaveResult = { ok: true; creatorId: string } | { ok: false; fieldErrors: CreatorFieldErrors };
@@ -42,7 +47,7 @@ export async function listCreators(shopId: string): Promise<CreatorSummary[]> {
     orderBy: { name: "asc" },
     include: {
       discountCodes: { orderBy: { createdAt: "asc" } },
-      contracts: { orderBy: { effectiveFrom: "desc" }, take: 1 },
+      contracts: { orderBy: [{ effectiveFrom: "desc" }, { createdAt: "desc" }], take: 1 },
     },
   });
   return creators.map(toSummary);
@@ -54,7 +59,7 @@ export async function getCreator(shopId: string, creatorId: string): Promise<Cre
     where: { id: creatorId, shopId },
     include: {
       discountCodes: { orderBy: { createdAt: "asc" } },
-      contracts: { orderBy: { effectiveFrom: "desc" }, take: 1 },
+      contracts: { orderBy: [{ effectiveFrom: "desc" }, { createdAt: "desc" }], take: 1 },
     },
   });
   return creator ? toSummary(creator) : null;
@@ -64,13 +69,23 @@ export function validateCreatorInput(
   raw: Record<string, unknown>,
 ): { ok: true; input: z.output<typeof creatorInputSchema> } | { ok: false; fieldErrors: CreatorFieldErrors } {
   const parsed = creatorInputSchema.safeParse(raw);
-  if (parsed.success) return { ok: true, input: parsed.data };
+  return parsed.success ? { ok: true, input: parsed.data } : { ok: false, fieldErrors: fieldErrorsOf(parsed.error) };
+}
+
+function validateCreatorEdit(
+  raw: Record<string, unknown>,
+): { ok: true; input: z.output<typeof creatorEditSchema> } | { ok: false; fieldErrors: CreatorFieldErrors } {
+  const parsed = creatorEditSchema.safeParse(raw);
+  return parsed.success ? { ok: true, input: parsed.data } : { ok: false, fieldErrors: fieldErrorsOf(parsed.error) };
+}
+
+function fieldErrorsOf(error: z.ZodError): CreatorFieldErrors {
   const fieldErrors: CreatorFieldErrors = {};
-  for (const issue of parsed.error.issues) {
+  for (const issue of error.issues) {
     const field = issue.path[0] as keyof CreatorInput;
     fieldErrors[field] ??= issue.message;
   }
-  return { ok: false, fieldErrors };
+  return fieldErrors;
 }
 
 export async function createCreator(shopId: string, raw: Record<string, unknown>, now = new Date()): Promise<CreatorSaveResult> {
@@ -82,27 +97,25 @@ export async function createCreator(shopId: string, raw: Record<string, unknown>
     await tx.discountCode.create({
       data: { shopId, creatorId: creator.id, code: discountCode, normalizedCode: normalizeDiscountCode(discountCode) },
     });
-    await tx.contract.create({
-      data: { shopId, creatorId: creator.id, revenueSharePercent, effectiveFrom: now },
-    });
+    await tx.contract.create({ data: revenueShareContract(shopId, creator.id, revenueSharePercent, now) });
     return creator.id;
   });
 }
 
 /**
- * A changed revenue share starts a new contract version from `now`; orders placed before keep the old rate.
+ * Changes the creator's name, email and primary discount code. Compensation is not edited here: a new contract
+ * version is saved from the contract page.
  */
 export async function updateCreator(
   shopId: string,
   creatorId: string,
   raw: Record<string, unknown>,
-  now = new Date(),
 ): Promise<CreatorSaveResult | null> {
   const existing = await getCreator(shopId, creatorId);
   if (!existing) return null;
-  const validation = validateCreatorInput(raw);
+  const validation = validateCreatorEdit(raw);
   if (!validation.ok) return validation;
-  const { name, email, discountCode, revenueSharePercent } = validation.input;
+  const { name, email, discountCode } = validation.input;
   return saveUnlessCodeTaken(shopId, discountCode, creatorId, async (tx) => {
     await tx.creator.update({ where: { id: creatorId }, data: { name, email } });
     const normalizedCode = normalizeDiscountCode(discountCode);
@@ -111,9 +124,6 @@ export async function updateCreator(
       await tx.discountCode.create({ data: { shopId, creatorId, code: discountCode, normalizedCode } });
     } else if (primaryCode.code !== discountCode) {
       await tx.discountCode.update({ where: { id: primaryCode.id }, data: { code: discountCode, normalizedCode } });
-    }
-    if (existing.revenueSharePercent === null || !new Prisma.Decimal(existing.revenueSharePercent).equals(revenueSharePercent)) {
-      await tx.contract.create({ data: { shopId, creatorId, revenueSharePercent, effectiveFrom: now } });
     }
     return creatorId;
   });
@@ -143,6 +153,18 @@ async function saveUnlessCodeTaken(
   }
 }
 
+function revenueShareContract(shopId: string, creatorId: string, percent: string, effectiveFrom: Date) {
+  const terms = termsForModel("REVENUE_SHARE", { percent: new Prisma.Decimal(percent).toFixed(2) });
+  return { shopId, creatorId, model: "REVENUE_SHARE" as const, terms: serializeTerms(terms), effectiveFrom };
+}
+
+/** The revenue share of the creator's current contract, when it is a plain revenue share. */
+function currentRevenueSharePercent(contract: { model: string; terms: Prisma.JsonValue } | undefined): string | null {
+  if (!contract || contract.model !== "REVENUE_SHARE") return null;
+  const share = parseTerms(contract.terms).components.find((component) => component.kind === "REVENUE_SHARE");
+  return share?.kind === "REVENUE_SHARE" ? share.percent : null;
+}
+
 type CreatorWithRelations = Prisma.CreatorGetPayload<{ include: { discountCodes: true; contracts: true } }>;
 
 function toSummary(creator: CreatorWithRelations): CreatorSummary {
@@ -151,6 +173,6 @@ function toSummary(creator: CreatorWithRelations): CreatorSummary {
     name: creator.name,
     email: creator.email,
     discountCodes: creator.discountCodes.map((code) => code.code),
-    revenueSharePercent: creator.contracts[0]?.revenueSharePercent.toFixed(2) ?? null,
+    revenueSharePercent: currentRevenueSharePercent(creator.contracts[0]),
   };
 }

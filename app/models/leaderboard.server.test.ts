@@ -79,6 +79,8 @@ async function createOrder(shop: Shop, options: OrderOptions) {
         amountMinor: entry.amountMinor,
         currencyCode: shop.currencyCode,
         idempotencyKey: `${gid}:${index}`,
+        sourceKey: `order:${order.id}:revenue-share`,
+        availableAt: new Date(options.processedAt),
         reason: "test",
       },
     });

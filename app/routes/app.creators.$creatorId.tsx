@@ -4,6 +4,7 @@ import { isRouteErrorResponse, useActionData, useLoaderData, useRouteError } fro
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { Card, EmptyState, Page } from "@shopify/polaris";
 import { CreatorForm } from "~/components/CreatorForm";
+import { EMPTY_STATE_IMAGE } from "~/components/empty-state-image";
 import { getCreator, updateCreator } from "~/models/creator.server";
 import { requireShop } from "~/models/shop.server";
 import { authenticate } from "~/shopify.server";
@@ -35,15 +36,24 @@ export default function EditCreatorPage() {
   const { creator } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
-    <Page title={creator.name} backAction={{ content: "Creators", url: "/app/creators" }} narrowWidth>
+    <Page
+      title={creator.name}
+      backAction={{ content: "Creators", url: "/app/creators" }}
+      secondaryActions={[
+        { content: "Contract", url: `/app/creators/${creator.id}/contract` },
+        { content: "Ledger", url: `/app/creators/${creator.id}/ledger` },
+      ]}
+      narrowWidth
+    >
       <CreatorForm
+        mode="edit"
         // A different creator (or fresh data after saving) starts the form over.
         key={creator.id}
         defaultValues={{
           name: creator.name,
           email: creator.email ?? "",
           discountCode: creator.discountCodes[0] ?? "",
-          revenueSharePercent: creator.revenueSharePercent ?? "",
+          revenueSharePercent: "",
         }}
         fieldErrors={actionData?.fieldErrors}
       />
@@ -60,7 +70,7 @@ export function ErrorBoundary() {
           <EmptyState
             heading="This creator does not exist"
             action={{ content: "Back to creators", url: "/app/creators" }}
-            image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png"
+            image={EMPTY_STATE_IMAGE}
           >
             <p>It may have been removed, or the link is wrong.</p>
           </EmptyState>

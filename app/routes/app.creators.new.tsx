@@ -26,7 +26,7 @@ export default function NewCreatorPage() {
   const actionData = useActionData<typeof action>();
   return (
     <Page title="Add creator" backAction={{ content: "Creators", url: "/app/creators" }} narrowWidth>
-      <CreatorForm defaultValues={EMPTY_CREATOR_FORM} fieldErrors={actionData?.fieldErrors} />
+      <CreatorForm mode="create" defaultValues={EMPTY_CREATOR_FORM} fieldErrors={actionData?.fieldErrors} />
     </Page>
   );
 }

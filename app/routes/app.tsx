@@ -24,6 +24,7 @@ export default function App() {
           Leaderboard
         </Link>
         <Link to="/app/creators">Creators</Link>
+        <Link to="/app/payouts">Payouts</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

@@ -1,15 +1,16 @@
-import { Prisma } from "@prisma/client";
+import type { Prisma, Shop } from "@prisma/client";
 import { attributeOrder, type Verdict } from "~/domain/attribution/attribute-order";
 import { normalizeDiscountCode } from "~/domain/attribution/normalize-discount-code";
-import { planOrderLedgerEntries, type PlannedLedgerEntry } from "~/domain/commissions/order-commission";
 import type { OrderFacts } from "~/domain/orders/order-facts";
+import { postOrderCommissions, type CreatorPeriodRef } from "./post-commissions.server";
 
 export interface IngestedOrder {
   orderId: string;
   /** False when a newer version of the order was already stored: the incoming one was older news. */
   stored: boolean;
   verdict: Verdict;
-  posted: PlannedLedgerEntry[];
+  /** Pay periods whose period-level pay must be settled again. */
+  changedPeriods: CreatorPeriodRef[];
 }
 
 /**
@@ -17,23 +18,24 @@ export interface IngestedOrder {
  * the ledger lacks. Runs inside the caller's transaction; an advisory lock per order serialises concurrent
  * deliveries of the same order, so each one sees the previous one's ledger.
  */
-export async function ingestOrder(
-  tx: Prisma.TransactionClient,
-  shop: { id: string },
-  facts: OrderFacts,
-): Promise<IngestedOrder> {
+export async function ingestOrder(tx: Prisma.TransactionClient, shop: Shop, facts: OrderFacts): Promise<IngestedOrder> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${shop.id}/${facts.shopifyOrderGid}`}, 0))`;
 
   const existing = await tx.order.findUnique({
     where: { shopId_shopifyOrderGid: { shopId: shop.id, shopifyOrderGid: facts.shopifyOrderGid } },
   });
   const stored = !existing || existing.shopifyUpdatedAt <= facts.updatedAt;
-  const { updatedAt, ...columns } = facts;
+  const { updatedAt, lines, ...columns } = facts;
+  const row = {
+    ...columns,
+    lines: lines.map((line) => ({ productGid: line.productGid, netMinor: line.netMinor.toString() })),
+    shopifyUpdatedAt: updatedAt,
+  };
   const order = stored
     ? await tx.order.upsert({
         where: { shopId_shopifyOrderGid: { shopId: shop.id, shopifyOrderGid: facts.shopifyOrderGid } },
-        create: { shopId: shop.id, ...columns, shopifyUpdatedAt: updatedAt },
-        update: { ...columns, shopifyUpdatedAt: updatedAt },
+        create: { shopId: shop.id, ...row, newCustomer: await isNewCustomer(tx, shop.id, facts) },
+        update: row,
       })
     : existing!;
 
@@ -53,41 +55,21 @@ export async function ingestOrder(
     update: { ...attribution, decidedAt: new Date() },
   });
 
-  const contract = verdict.creatorId ? await contractInForce(tx, shop.id, verdict.creatorId, order.processedAt) : null;
-  const postedEntries = await tx.ledgerEntry.findMany({
-    where: { shopId: shop.id, orderId: order.id },
-    select: { creatorId: true, amountMinor: true },
-  });
-  const planned = planOrderLedgerEntries(
-    {
-      orderId: order.id,
-      orderName: order.name,
-      currencyCode: order.currencyCode,
-      netMerchandiseMinor: order.netMerchandiseMinor,
-      cancelled: order.cancelledAt !== null,
-      creatorId: verdict.creatorId,
-      contract: contract ? { revenueSharePercent: contract.revenueSharePercent.toFixed(2) } : null,
-    },
-    postedEntries,
-  );
-  if (planned.length > 0) {
-    await tx.ledgerEntry.createMany({
-      data: planned.map((entry) => ({ shopId: shop.id, currencyCode: order.currencyCode, ...entry })),
-    });
-  }
-  return { orderId: order.id, stored, verdict, posted: planned };
+  const changedPeriods = await postOrderCommissions(tx, shop, order, verdict.creatorId, reversalCause(order, verdict));
+  return { orderId: order.id, stored, verdict, changedPeriods };
 }
 
-/**
- * The version in force when the order was placed. A creator's first terms also cover orders placed before the
- * merchant added them (their code was already circulating); later versions apply from when they were made.
- */
-async function contractInForce(tx: Prisma.TransactionClient, shopId: string, creatorId: string, placedAt: Date) {
-  return (
-    (await tx.contract.findFirst({
-      where: { shopId, creatorId, effectiveFrom: { lte: placedAt } },
-      orderBy: { effectiveFrom: "desc" },
-    })) ??
-    (await tx.contract.findFirst({ where: { shopId, creatorId }, orderBy: { effectiveFrom: "asc" } }))
-  );
+/** The customer's first order with the shop as far as the app has seen; a guest checkout counts as new. */
+async function isNewCustomer(tx: Prisma.TransactionClient, shopId: string, facts: OrderFacts): Promise<boolean> {
+  if (!facts.customerGid) return true;
+  const earlier = await tx.order.count({
+    where: { shopId, customerGid: facts.customerGid, processedAt: { lt: facts.processedAt } },
+  });
+  return earlier === 0;
+}
+
+function reversalCause(order: { cancelledAt: Date | null }, verdict: Verdict): string {
+  if (order.cancelledAt) return "order cancelled";
+  if (verdict.creatorId === null) return "the order no longer carries a creator's code";
+  return "the order changed";
 }

@@ -4,33 +4,40 @@ import { parseRefundPayload } from "~/domain/orders/parse-refund-payload";
 import type { ProcessInboxEventJob } from "~/queues.server";
 import { eraseShop, exportCustomerData, redactCustomer } from "./compliance.server";
 import { ingestOrder } from "./ingest-order.server";
+import type { CreatorPeriodRef } from "./post-commissions.server";
 
 /** After this many failed attempts an event stops being swept back into the queue; it stays visible with its error. */
 export const MAX_INBOX_ATTEMPTS = 10;
 
 export type InboxOutcome = "processed" | "already-processed" | "missing" | "shop-not-installed";
 
+export interface InboxResult {
+  outcome: InboxOutcome;
+  /** Pay periods the event changed, to settle once the transaction has committed. */
+  changedPeriods: CreatorPeriodRef[];
+}
+
 /**
  * Processes one inbox event exactly once: its row is locked for the whole transaction and marked processed in
  * the same commit as the work, so a crash anywhere leaves it unprocessed and a duplicate job finds it done.
  */
-export async function processInboxEvent(db: PrismaClient, ref: ProcessInboxEventJob): Promise<InboxOutcome> {
+export async function processInboxEvent(db: PrismaClient, ref: ProcessInboxEventJob): Promise<InboxResult> {
   try {
     return await db.$transaction(
       async (tx) => {
         const locked = await tx.$queryRaw<{ id: string }[]>`
           SELECT id FROM "InboxEvent" WHERE "shopDomain" = ${ref.shopDomain} AND "eventId" = ${ref.eventId} FOR UPDATE`;
         const event = locked[0] && (await tx.inboxEvent.findUnique({ where: { id: locked[0].id } }));
-        if (!event) return "missing";
-        if (event.processedAt) return "already-processed";
+        if (!event) return { outcome: "missing", changedPeriods: [] };
+        if (event.processedAt) return { outcome: "already-processed", changedPeriods: [] };
 
         const shop = await tx.shop.findUnique({ where: { domain: event.shopDomain } });
-        if (shop) await applyEvent(tx, shop, event);
+        const changedPeriods = shop ? await applyEvent(tx, shop, event) : [];
         await tx.inboxEvent.update({
           where: { id: event.id },
           data: { processedAt: new Date(), payload: Prisma.DbNull, attempts: { increment: 1 }, lastError: null },
         });
-        return shop ? "processed" : "shop-not-installed";
+        return { outcome: shop ? "processed" : "shop-not-installed", changedPeriods };
       },
       { timeout: 30_000, maxWait: 10_000 },
     );
@@ -48,34 +55,33 @@ export async function processInboxEvent(db: PrismaClient, ref: ProcessInboxEvent
   }
 }
 
-async function applyEvent(tx: Prisma.TransactionClient, shop: Shop, event: InboxEvent): Promise<void> {
+async function applyEvent(tx: Prisma.TransactionClient, shop: Shop, event: InboxEvent): Promise<CreatorPeriodRef[]> {
   switch (event.topic) {
     case "ORDERS_CREATE":
     case "ORDERS_UPDATED":
     case "ORDERS_PAID":
     case "ORDERS_CANCELLED":
-      await ingestOrder(tx, shop, parseOrderPayload(event.payload));
-      return;
+      return (await ingestOrder(tx, shop, parseOrderPayload(event.payload))).changedPeriods;
     case "REFUNDS_CREATE": {
       // The order's current_subtotal (orders/updated follows every refund) drives commissions; the refund is
       // kept for reporting and for proportional clawbacks.
       const refund = parseRefundPayload(event.payload);
       await tx.refund.createMany({ data: [{ shopId: shop.id, ...refund }], skipDuplicates: true });
-      return;
+      return [];
     }
     case "APP_UNINSTALLED":
       await tx.session.deleteMany({ where: { shop: shop.domain } });
       await tx.shop.update({ where: { id: shop.id }, data: { uninstalledAt: event.triggeredAt ?? new Date() } });
-      return;
+      return [];
     case "CUSTOMERS_DATA_REQUEST":
       await exportCustomerData(tx, shop, event.payload);
-      return;
+      return [];
     case "CUSTOMERS_REDACT":
       await redactCustomer(tx, shop, event.payload);
-      return;
+      return [];
     case "SHOP_REDACT":
       await eraseShop(tx, shop, event.id);
-      return;
+      return [];
     default:
       throw new InvalidPayloadError(`No handler for topic ${event.topic}`);
   }

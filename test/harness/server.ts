@@ -50,6 +50,7 @@ const APP_BRIDGE_CDN = "https://cdn.shopify.com/shopifycloud/app-bridge.js";
 const DEFAULT_NAV: NavItem[] = [
   { label: "Leaderboard", path: "/app" },
   { label: "Creators", path: "/app/creators" },
+  { label: "Payouts", path: "/app/payouts" },
 ];
 const HOP_BY_HOP = ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer"];
 // Read on every request (they are small), so that edits show up without restarting the harness.

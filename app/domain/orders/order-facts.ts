@@ -15,9 +15,16 @@ export interface OrderFacts {
   shippingMinor: bigint;
   /** Merchandise after discounts, edits and refunds; without shipping, taxes, tips or duties. */
   netMerchandiseMinor: bigint;
+  /** The lines' shares of netMerchandiseMinor (they add up to it), for product-specific rates. */
+  lines: OrderLine[];
   processedAt: Date;
   updatedAt: Date;
   cancelledAt: Date | null;
   financialStatus: string | null;
   test: boolean;
+}
+
+export interface OrderLine {
+  productGid: string | null;
+  netMinor: bigint;
 }

@@ -1,12 +1,21 @@
 import { z } from "zod";
 import { toMinorUnits } from "../money";
-import type { OrderFacts } from "./order-facts";
+import { allocateProportionally } from "./allocate-proportionally";
+import type { OrderFacts, OrderLine } from "./order-facts";
 
 const moneySchema = z.object({ amount: z.string(), currency_code: z.string().length(3) });
 const moneySetSchema = z.object({ shop_money: moneySchema, presentment_money: moneySchema });
 const timestampSchema = z.iso.datetime({ offset: true });
 
 const taxLineSchema = z.object({ price_set: moneySetSchema.nullish() });
+
+const lineItemSchema = z.object({
+  product_id: z.number().nullish(),
+  quantity: z.number().int().nonnegative(),
+  current_quantity: z.number().int().nonnegative().nullish(),
+  price_set: moneySetSchema,
+  discount_allocations: z.array(z.object({ amount_set: moneySetSchema })).nullish(),
+});
 
 // The subset of Shopify's order webhook payload (orders/create, updated, paid, cancelled) that the app reads.
 export const orderPayloadSchema = z.object({
@@ -32,6 +41,7 @@ export const orderPayloadSchema = z.object({
   total_shipping_price_set: moneySetSchema.nullish(),
   shipping_lines: z.array(z.object({ tax_lines: z.array(taxLineSchema).nullish() })).nullish(),
   customer: z.object({ admin_graphql_api_id: z.string().nullish() }).nullish(),
+  line_items: z.array(lineItemSchema).nullish(),
 });
 
 export type OrderPayload = z.input<typeof orderPayloadSchema>;
@@ -58,6 +68,8 @@ export function parseOrderPayload(payload: unknown): OrderFacts {
   // Tax-inclusive shops carry the merchandise tax inside the subtotal; shipping tax never is.
   const includedTaxMinor = order.taxes_included ? maxBigInt(totalTaxMinor - shippingTaxMinor, 0n) : 0n;
 
+  const netMerchandiseMinor = maxBigInt(subtotalMinor - includedTaxMinor, 0n);
+
   return {
     shopifyOrderGid: order.admin_graphql_api_id,
     name: order.name,
@@ -71,13 +83,37 @@ export function parseOrderPayload(payload: unknown): OrderFacts {
     subtotalMinor,
     totalTaxMinor,
     shippingMinor: shopMinor(order.total_shipping_price_set),
-    netMerchandiseMinor: maxBigInt(subtotalMinor - includedTaxMinor, 0n),
+    netMerchandiseMinor,
+    lines: orderLines(order.line_items ?? [], netMerchandiseMinor, shopMinor),
     processedAt: new Date(order.processed_at ?? order.created_at),
     updatedAt: new Date(order.updated_at),
     cancelledAt: order.cancelled_at ? new Date(order.cancelled_at) : null,
     financialStatus: order.financial_status ?? null,
     test: order.test ?? false,
   };
+}
+
+/**
+ * Each line's share of the order's net merchandise: weighted by what the line still sells for (current quantity,
+ * after its discount allocations), then scaled so the shares add up to the order's net exactly.
+ */
+function orderLines(
+  lineItems: z.infer<typeof lineItemSchema>[],
+  netMerchandiseMinor: bigint,
+  shopMinor: (set: z.infer<typeof moneySetSchema>) => bigint,
+): OrderLine[] {
+  const weights = lineItems.map((line) => {
+    const quantity = BigInt(line.quantity);
+    const current = BigInt(line.current_quantity ?? line.quantity);
+    if (quantity === 0n) return 0n;
+    const discounts = (line.discount_allocations ?? []).reduce((sum, allocation) => sum + shopMinor(allocation.amount_set), 0n);
+    return maxBigInt(shopMinor(line.price_set) * current - (discounts * current) / quantity, 0n);
+  });
+  const shares = allocateProportionally(netMerchandiseMinor, weights);
+  return lineItems.map((line, index) => ({
+    productGid: line.product_id ? `gid://shopify/Product/${line.product_id}` : null,
+    netMinor: shares[index]!,
+  }));
 }
 
 function maxBigInt(a: bigint, b: bigint): bigint {

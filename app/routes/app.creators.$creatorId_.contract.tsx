@@ -1,0 +1,342 @@
+import { useEffect, useState } from "react";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { isRouteErrorResponse, useActionData, useLoaderData, useRouteError } from "@remix-run/react";
+import { boundary } from "@shopify/shopify-app-remix/server";
+import { TZDate } from "@date-fns/tz";
+import { format } from "date-fns";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Box,
+  Card,
+  DataTable,
+  Divider,
+  EmptyState,
+  InlineStack,
+  Link,
+  List,
+  Page,
+  Text,
+} from "@shopify/polaris";
+import { COMPENSATION_MODEL_LABELS, ContractForm } from "~/components/ContractForm";
+import { EMPTY_STATE_IMAGE } from "~/components/empty-state-image";
+import type { LedgerEntryKind } from "~/domain/commissions/commission-facts";
+import type { CompensationModel } from "~/domain/commissions/contract-terms";
+import { formatMoney } from "~/domain/money";
+import {
+  contractFormValues,
+  contractHistory,
+  saveContract,
+  validateContractForm,
+  type ContractFieldErrors,
+  type VersionStatus,
+} from "~/models/contract.server";
+import { getCreator } from "~/models/creator.server";
+import { requireShop } from "~/models/shop.server";
+import { previewContract } from "~/services/preview-contract.server";
+import { authenticate } from "~/shopify.server";
+
+function creatorNotFound(): Response {
+  return new Response("Creator not found", { status: 404 });
+}
+
+/** An instant as the merchant reads it: in the shop's timezone. */
+function shopTime(instant: Date, timezone: string): string {
+  return format(new TZDate(instant.getTime(), timezone), "MMM d, yyyy, h:mm a");
+}
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const shop = await requireShop(session.shop);
+  // Scoped by shop: another shop's creator id is as unknown as a made-up one.
+  const creator = await getCreator(shop.id, params.creatorId ?? "");
+  if (!creator) throw creatorNotFound();
+  const now = new Date();
+  const history = await contractHistory(shop.id, creator.id, now);
+  const current = history.find((version) => version.status === "current") ?? null;
+  // The form starts from the newest terms, scheduled ones included: that is what the merchant would change next.
+  const newest = history[0] ?? null;
+  const paysFlatFee = history
+    .filter((version) => version.status !== "past")
+    .some((version) => version.terms.components.some((component) => component.kind === "FLAT_FEE"));
+  return {
+    creator: { id: creator.id, name: creator.name },
+    currencyCode: shop.currencyCode,
+    today: format(new TZDate(now.getTime(), shop.timezone), "yyyy-MM-dd"),
+    current: current && {
+      model: current.model,
+      lines: current.lines,
+      since: shopTime(current.effectiveFrom, shop.timezone),
+      // The engine lets a creator's first contract cover the orders placed before it was saved.
+      first: history.at(-1)?.id === current.id,
+    },
+    paysFlatFee,
+    formKey: newest?.id ?? "none",
+    formValues: contractFormValues(newest, shop.currencyCode),
+    history: history.map((version) => ({
+      id: version.id,
+      model: version.model,
+      lines: version.lines,
+      status: version.status,
+      effectiveFrom: shopTime(version.effectiveFrom, shop.timezone),
+    })),
+  };
+};
+
+interface PreviewJson {
+  periodKey: string;
+  periodLabel: string;
+  totalMinor: string;
+  actualMinor: string;
+  byKind: { kind: LedgerEntryKind; amountMinor: string; entries: number }[];
+  orders: number;
+  revenueMinor: string;
+  deliverables: number;
+}
+
+type ActionData =
+  | { intent: "preview" | "save"; fieldErrors: ContractFieldErrors; formError: string | null }
+  | { intent: "preview"; preview: PreviewJson }
+  | { intent: "save"; saved: { effectiveFrom: string; scheduled: boolean } };
+
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const shop = await requireShop(session.shop);
+  const creator = await getCreator(shop.id, params.creatorId ?? "");
+  if (!creator) throw creatorNotFound();
+  const formData = await request.formData();
+  const raw = Object.fromEntries(formData);
+  // Anything but an explicit save only previews: pressing Enter must never change a contract.
+  const intent = raw.intent === "save" ? "save" : "preview";
+  const now = new Date();
+
+  if (intent === "preview") {
+    const form = validateContractForm(shop, raw.model, raw, now);
+    if (!form.ok) return data<ActionData>({ intent, fieldErrors: form.fieldErrors, formError: form.formError }, { status: 400 });
+    const { periodKey, candidate, actualMinor } = await previewContract(shop, creator.id, form.terms, now);
+    const [year, month] = periodKey.split("-").map(Number) as [number, number];
+    return data<ActionData>({
+      intent,
+      preview: {
+        periodKey,
+        periodLabel: format(new Date(year, month - 1, 1), "MMMM yyyy"),
+        totalMinor: candidate.totalMinor.toString(),
+        actualMinor: actualMinor.toString(),
+        byKind: candidate.byKind.map((row) => ({ ...row, amountMinor: row.amountMinor.toString() })),
+        orders: candidate.orders,
+        revenueMinor: candidate.revenueMinor.toString(),
+        deliverables: candidate.deliverables,
+      },
+    });
+  }
+
+  const result = await saveContract(shop.id, creator.id, raw.model, raw, now);
+  if (!result) throw creatorNotFound();
+  if (!result.ok) return data<ActionData>({ intent, fieldErrors: result.fieldErrors, formError: result.formError }, { status: 400 });
+  return data<ActionData>({
+    intent,
+    saved: { effectiveFrom: shopTime(result.effectiveFrom, shop.timezone), scheduled: result.effectiveFrom > now },
+  });
+};
+
+const KIND_LABELS: Record<LedgerEntryKind, string> = {
+  COMMISSION: "Revenue share",
+  CPA: "CPA",
+  TIER_ADJUSTMENT: "Tier top-up",
+  BONUS: "Performance bonus",
+  RETAINER: "Retainer",
+  BASE_FEE: "Base fee",
+  FLAT_FEE: "Flat fees",
+  CAP_ADJUSTMENT: "Cap",
+  DRAW_ADVANCE: "Draw advance",
+  DRAW_RECOVERY: "Draw recovery",
+  ADJUSTMENT: "Adjustments",
+  REVERSAL: "Reversals",
+};
+
+const STATUS_BADGES: Record<VersionStatus, { tone?: "success" | "info"; label: string }> = {
+  current: { tone: "success", label: "Current" },
+  scheduled: { tone: "info", label: "Scheduled" },
+  past: { label: "Past" },
+};
+
+export default function ContractPage() {
+  const { creator, currencyCode, today, current, paysFlatFee, formKey, formValues, history } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const failed = actionData && "fieldErrors" in actionData ? actionData : null;
+  const preview = actionData && "preview" in actionData ? actionData.preview : null;
+  const saved = actionData && "saved" in actionData ? actionData.saved : null;
+  const [savedDismissed, setSavedDismissed] = useState(false);
+  const money = (minor: string) => formatMoney(BigInt(minor), currencyCode);
+
+  useEffect(() => {
+    setSavedDismissed(false);
+    // App Bridge is absent outside Shopify admin and its harness: then the banner alone tells the merchant.
+    if (saved) window.shopify?.toast?.show("Contract saved");
+  }, [saved]);
+
+  const deliverablesUrl = `/app/creators/${creator.id}/deliverables`;
+  return (
+    <Page
+      title="Contract"
+      subtitle={creator.name}
+      backAction={{ content: creator.name, url: `/app/creators/${creator.id}` }}
+      secondaryActions={paysFlatFee ? [{ content: "Deliverables", url: deliverablesUrl }] : []}
+    >
+      <BlockStack gap="400">
+        {saved && !savedDismissed ? (
+          <Banner tone="success" title="Contract saved" onDismiss={() => setSavedDismissed(true)}>
+            <p>
+              {saved.scheduled
+                ? `The new terms apply to orders placed from ${saved.effectiveFrom}. Until then the current terms stay in force.`
+                : `The new terms apply to orders placed from ${saved.effectiveFrom}. Earlier orders keep the terms they earned under.`}
+            </p>
+          </Banner>
+        ) : null}
+        {failed ? (
+          <Banner tone="critical" title={failed.intent === "save" ? "The contract was not saved" : "The preview could not be run"}>
+            <p>{failed.formError ?? "Check the fields marked below."}</p>
+          </Banner>
+        ) : null}
+
+        <Card>
+          <BlockStack gap="300">
+            <InlineStack align="space-between" blockAlign="center">
+              <Text as="h2" variant="headingMd">
+                Current terms
+              </Text>
+              {current ? <Badge>{COMPENSATION_MODEL_LABELS[current.model]}</Badge> : null}
+            </InlineStack>
+            {current ? (
+              <>
+                <List>
+                  {current.lines.map((line) => (
+                    <List.Item key={line}>{line}</List.Item>
+                  ))}
+                </List>
+                <Text as="p" tone="subdued">
+                  In force since {current.since}
+                  {current.first ? "; as the first contract, it also covers orders placed before then." : "."}
+                </Text>
+              </>
+            ) : (
+              <Text as="p" tone="subdued">
+                {creator.name} has no contract yet: their orders earn nothing until you save one.
+              </Text>
+            )}
+            {paysFlatFee ? (
+              <Text as="p">
+                Flat fees are paid per deliverable: <Link url={deliverablesUrl}>record {creator.name}&apos;s deliverables</Link>.
+              </Text>
+            ) : null}
+          </BlockStack>
+        </Card>
+
+        <ContractForm
+          // Fresh terms (after a save) start the form over.
+          key={formKey}
+          defaultValues={formValues}
+          currencyCode={currencyCode}
+          today={today}
+          fieldErrors={failed?.fieldErrors}
+        />
+
+        {preview ? <PreviewCard preview={preview} name={creator.name} money={money} /> : null}
+
+        <Card>
+          <BlockStack gap="300">
+            <Text as="h2" variant="headingMd">
+              Version history
+            </Text>
+            {history.length === 0 ? (
+              <Text as="p" tone="subdued">
+                No versions yet.
+              </Text>
+            ) : (
+              history.map((version, index) => (
+                <BlockStack key={version.id} gap="200">
+                  {index > 0 ? <Divider /> : null}
+                  <InlineStack gap="200" blockAlign="center">
+                    <Text as="h3" variant="headingSm">
+                      From {version.effectiveFrom}
+                    </Text>
+                    <Badge tone={STATUS_BADGES[version.status].tone}>{STATUS_BADGES[version.status].label}</Badge>
+                    <Text as="span" tone="subdued">
+                      {COMPENSATION_MODEL_LABELS[version.model as CompensationModel]}
+                    </Text>
+                  </InlineStack>
+                  <List gap="extraTight">
+                    {version.lines.map((line) => (
+                      <List.Item key={line}>{line}</List.Item>
+                    ))}
+                  </List>
+                </BlockStack>
+              ))
+            )}
+          </BlockStack>
+        </Card>
+      </BlockStack>
+    </Page>
+  );
+}
+
+function PreviewCard({ preview, name, money }: { preview: PreviewJson; name: string; money: (minor: string) => string }) {
+  const difference = BigInt(preview.totalMinor) - BigInt(preview.actualMinor);
+  const rows = preview.byKind.map((row) => [
+    KIND_LABELS[row.kind],
+    row.entries,
+    money(row.amountMinor),
+  ]);
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          Preview: {preview.periodLabel}
+        </Text>
+        <Text as="p" variant="bodyLg">
+          Under these terms, {name} would have earned <Text as="span" fontWeight="bold">{money(preview.totalMinor)}</Text> in{" "}
+          {preview.periodLabel}; they actually earned {money(preview.actualMinor)}
+          {difference === 0n ? "." : ` (${difference > 0n ? "+" : "−"}${money((difference < 0n ? -difference : difference).toString())}).`}
+        </Text>
+        <Text as="p" tone="subdued">
+          From {preview.orders} {preview.orders === 1 ? "order" : "orders"} ({money(preview.revenueMinor)} revenue as these terms
+          count it) and {preview.deliverables} {preview.deliverables === 1 ? "deliverable" : "deliverables"}. Nothing was saved.
+        </Text>
+        {rows.length > 0 ? (
+          <Box>
+            <DataTable
+              columnContentTypes={["text", "numeric", "numeric"]}
+              headings={["Pay", "Entries", "Amount"]}
+              rows={rows}
+              totals={["", "", money(preview.totalMinor)]}
+              showTotalsInFooter
+            />
+          </Box>
+        ) : null}
+      </BlockStack>
+    </Card>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  if (isRouteErrorResponse(error) && error.status === 404) {
+    return (
+      <Page title="Creator not found" backAction={{ content: "Creators", url: "/app/creators" }}>
+        <Card>
+          <EmptyState
+            heading="This creator does not exist"
+            action={{ content: "Back to creators", url: "/app/creators" }}
+            image={EMPTY_STATE_IMAGE}
+          >
+            <p>It may have been removed, or the link is wrong.</p>
+          </EmptyState>
+        </Card>
+      </Page>
+    );
+  }
+  // Shopify's own auth responses (and anything unexpected) go where the app layout sends them.
+  return boundary.error(error);
+}

@@ -1,0 +1,222 @@
+import type { Contract, Order, Prisma, Shop } from "@prisma/client";
+import { addDays } from "date-fns";
+import type { CommissionOrder, Entitlement, PlannedEntry } from "~/domain/commissions/commission-facts";
+import type { ContractTerms } from "~/domain/commissions/contract-terms";
+import { parseTerms } from "~/domain/commissions/contract-terms-schema";
+import { orderEntitlements } from "~/domain/commissions/order-entitlements";
+import { payPeriodBounds, payPeriodOf } from "~/domain/commissions/pay-period";
+import { periodDependsOnOrders } from "~/domain/commissions/period-dependencies";
+import { periodEntitlements } from "~/domain/commissions/period-entitlements";
+import { reconcileEntries } from "~/domain/commissions/reconcile-entries";
+
+export interface CreatorPeriodRef {
+  shopId: string;
+  creatorId: string;
+  periodKey: string;
+  /** The change this reference announces; the period job settles it or finds it already settled. */
+  changeVersion: number;
+}
+
+type Tx = Prisma.TransactionClient;
+
+/**
+ * Brings the order's ledger entries in line with what the order earns now, for every creator it ever paid or
+ * pays now. Returns the pay periods whose period-level pay (tiers, bonuses, caps, draws) the change affects.
+ */
+export async function postOrderCommissions(
+  tx: Tx,
+  shop: Shop,
+  order: Order,
+  creatorId: string | null,
+  cause: string,
+): Promise<CreatorPeriodRef[]> {
+  const posted = await tx.ledgerEntry.findMany({
+    where: { shopId: shop.id, orderId: order.id },
+    select: { creatorId: true, sourceKey: true, amountMinor: true },
+  });
+  const creatorIds = new Set(posted.map((entry) => entry.creatorId));
+  if (creatorId) creatorIds.add(creatorId);
+
+  const periodKey = payPeriodOf(order.processedAt, shop.timezone);
+  const changed: CreatorPeriodRef[] = [];
+  for (const id of [...creatorIds].sort()) {
+    const terms = id === creatorId ? await termsInForce(tx, shop.id, id, order.processedAt) : null;
+    const expected = terms ? orderEntitlements(commissionOrderOf(order), terms) : [];
+    const plan = reconcileEntries(
+      expected,
+      posted.filter((entry) => entry.creatorId === id),
+      { currencyCode: order.currencyCode, orderNames: { [order.id]: order.name }, cause },
+    );
+    await appendEntries(tx, shop, id, plan, periodKey, (entry) =>
+      entry.kind === "REVERSAL" ? new Date() : addDays(order.processedAt, shop.holdDays),
+    );
+    const currentTerms = terms ?? (await termsInForce(tx, shop.id, id, order.processedAt));
+    if (currentTerms && periodDependsOnOrders(currentTerms)) {
+      changed.push(await markPeriodChanged(tx, { shopId: shop.id, creatorId: id, periodKey }));
+    }
+  }
+  return changed;
+}
+
+/** Records that a creator's period needs settling; the returned version identifies this change. */
+export async function markPeriodChanged(
+  tx: Tx,
+  ref: Omit<CreatorPeriodRef, "changeVersion">,
+): Promise<CreatorPeriodRef> {
+  const period = await tx.creatorPeriod.upsert({
+    where: { creatorId_periodKey: { creatorId: ref.creatorId, periodKey: ref.periodKey } },
+    create: { shopId: ref.shopId, creatorId: ref.creatorId, periodKey: ref.periodKey },
+    update: { changeVersion: { increment: 1 } },
+  });
+  return { ...ref, changeVersion: period.changeVersion };
+}
+
+export type SettleOutcome = { settled: true; posted: number; next: CreatorPeriodRef | null } | { settled: false };
+
+/**
+ * Posts what the creator's period as a whole owes beyond its orders: retainer, base fee, flat fees, tier top-up,
+ * bonus, cap and draw, recomputed from the period's facts. One settlement per creator and period at a time.
+ */
+export async function settleCreatorPeriod(tx: Tx, ref: Omit<CreatorPeriodRef, "changeVersion">): Promise<SettleOutcome> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`period/${ref.creatorId}/${ref.periodKey}`}, 0))`;
+  const state = await tx.creatorPeriod.findUnique({
+    where: { creatorId_periodKey: { creatorId: ref.creatorId, periodKey: ref.periodKey } },
+  });
+  if (!state || state.shopId !== ref.shopId || state.settledVersion >= state.changeVersion) return { settled: false };
+
+  const shop = await tx.shop.findUniqueOrThrow({ where: { id: ref.shopId } });
+  const { start, endExclusive } = payPeriodBounds(ref.periodKey, shop.timezone);
+  const versions = await contractVersions(tx, shop.id, ref.creatorId);
+  const termsAt = (at: Date) => versionInForce(versions, at)?.terms ?? null;
+  const periodTerms = termsAt(new Date(endExclusive.getTime() - 1));
+
+  const orders = (
+    await tx.order.findMany({
+      where: { shopId: shop.id, processedAt: { gte: start, lt: endExclusive }, attribution: { creatorId: ref.creatorId } },
+      orderBy: [{ processedAt: "asc" }, { id: "asc" }],
+    })
+  ).map(commissionOrderOf);
+  const orderEntitlementTotal = orders
+    .flatMap((order) => orderEntitlements(order, termsAt(order.placedAt)))
+    .reduce((sum, entitlement) => sum + entitlement.amountMinor, 0n);
+  const deliverables = await tx.deliverable.findMany({
+    where: { shopId: shop.id, creatorId: ref.creatorId, deliveredAt: { gte: start, lt: endExclusive } },
+  });
+  const earlierDraws = await tx.ledgerEntry.aggregate({
+    where: {
+      shopId: shop.id,
+      creatorId: ref.creatorId,
+      periodKey: { lt: ref.periodKey },
+      OR: [{ sourceKey: { endsWith: ":draw-advance" } }, { sourceKey: { endsWith: ":draw-recovery" } }],
+    },
+    _sum: { amountMinor: true },
+  });
+
+  const expected = periodEntitlements({
+    periodKey: ref.periodKey,
+    terms: periodTerms,
+    orders,
+    orderEntitlementTotal,
+    deliverables,
+    drawOutstandingBefore: earlierDraws._sum.amountMinor ?? 0n,
+    currencyCode: shop.currencyCode,
+  });
+  // Only the period job's own sources: manual adjustments and order entries are not its to reconcile.
+  const posted = await tx.ledgerEntry.findMany({
+    where: {
+      shopId: shop.id,
+      creatorId: ref.creatorId,
+      periodKey: ref.periodKey,
+      OR: [{ sourceKey: { startsWith: "period:" } }, { sourceKey: { startsWith: "deliverable:" } }],
+    },
+    select: { sourceKey: true, amountMinor: true },
+  });
+  const plan = reconcileEntries(expected, posted, {
+    currencyCode: shop.currencyCode,
+    deliverableTitles: Object.fromEntries(deliverables.map((d) => [d.id, d.title])),
+    cause: "the period's facts changed",
+  });
+  await appendEntries(tx, shop, ref.creatorId, plan, ref.periodKey, (entry) =>
+    entry.kind === "REVERSAL" ? new Date() : addDays(endExclusive, isFixedPay(entry) ? 0 : shop.holdDays),
+  );
+  await tx.creatorPeriod.update({ where: { id: state.id }, data: { settledVersion: state.changeVersion } });
+
+  // A draw carried into the next period changes what that period recovers.
+  const drawChanged = plan.some((entry) => /:draw-(advance|recovery)$/.test(entry.sourceKey));
+  const nextPeriodKey = payPeriodOf(endExclusive, shop.timezone);
+  const next =
+    drawChanged && (await tx.creatorPeriod.findUnique({ where: { creatorId_periodKey: { creatorId: ref.creatorId, periodKey: nextPeriodKey } } }))
+      ? await markPeriodChanged(tx, { shopId: shop.id, creatorId: ref.creatorId, periodKey: nextPeriodKey })
+      : null;
+  return { settled: true, posted: plan.length, next };
+}
+
+function isFixedPay(entry: Pick<Entitlement, "kind">): boolean {
+  return entry.kind === "RETAINER" || entry.kind === "BASE_FEE" || entry.kind === "FLAT_FEE";
+}
+
+async function appendEntries(
+  tx: Tx,
+  shop: Shop,
+  creatorId: string,
+  plan: PlannedEntry[],
+  periodKey: string,
+  availableAt: (entry: PlannedEntry) => Date,
+): Promise<void> {
+  if (plan.length === 0) return;
+  await tx.ledgerEntry.createMany({
+    data: plan.map((entry) => ({
+      shopId: shop.id,
+      creatorId,
+      orderId: entry.orderId,
+      kind: entry.kind,
+      sourceKey: entry.sourceKey,
+      periodKey: entry.periodKey ?? periodKey,
+      amountMinor: entry.amountMinor,
+      currencyCode: shop.currencyCode,
+      // Source keys repeat across creators (an order that changes hands), the idempotency key must not.
+      idempotencyKey: `${creatorId}/${entry.idempotencyKey}`,
+      reason: entry.reason,
+      availableAt: availableAt(entry),
+    })),
+  });
+}
+
+async function termsInForce(tx: Tx, shopId: string, creatorId: string, at: Date): Promise<ContractTerms | null> {
+  return versionInForce(await contractVersions(tx, shopId, creatorId), at)?.terms ?? null;
+}
+
+async function contractVersions(tx: Tx, shopId: string, creatorId: string) {
+  // Two versions effective at the same instant: the one saved later wins.
+  const rows = await tx.contract.findMany({
+    where: { shopId, creatorId },
+    orderBy: [{ effectiveFrom: "asc" }, { createdAt: "asc" }],
+  });
+  return rows.map((row: Contract) => ({ effectiveFrom: row.effectiveFrom, terms: parseTerms(row.terms) }));
+}
+
+/**
+ * The version in force at `at`. A creator's first terms also cover orders placed before the merchant added them
+ * (their code was already circulating); later versions apply from when they were made.
+ */
+function versionInForce<T extends { effectiveFrom: Date }>(versions: readonly T[], at: Date): T | null {
+  let current: T | null = versions[0] ?? null;
+  for (const version of versions) if (version.effectiveFrom <= at) current = version;
+  return current;
+}
+
+export function commissionOrderOf(order: Order): CommissionOrder {
+  const lines = (order.lines as { productGid: string | null; netMinor: string }[] | null) ?? [];
+  return {
+    orderId: order.id,
+    orderName: order.name,
+    placedAt: order.processedAt,
+    currencyCode: order.currencyCode,
+    netMerchandiseMinor: order.netMerchandiseMinor,
+    shippingMinor: order.shippingMinor,
+    taxMinor: order.totalTaxMinor,
+    cancelled: order.cancelledAt !== null,
+    newCustomer: order.newCustomer,
+    lines: lines.map((line) => ({ productGid: line.productGid, collectionGids: [], netMinor: BigInt(line.netMinor) })),
+  };
+}

@@ -1,4 +1,5 @@
 import type { Shop } from "@prisma/client";
+import { z } from "zod";
 import { prisma } from "~/db.server";
 
 export interface ShopDetails {
@@ -27,4 +28,28 @@ export async function requireShop(domain: string): Promise<Shop> {
   const shop = await findShopByDomain(domain);
   if (!shop) throw new Response(`Shop ${domain} has not installed Creator Ledger`, { status: 404 });
   return shop;
+}
+
+export const shopSettingsSchema = z.object({
+  holdDays: z.coerce
+    .number({ error: "Enter a number of days" })
+    .int("Enter a whole number of days")
+    .min(0, "Hold days cannot be negative")
+    .max(365, "Hold commissions for at most 365 days"),
+});
+
+export type ShopSettingsErrors = Partial<Record<keyof z.input<typeof shopSettingsSchema>, string>>;
+
+/** Applies to entries posted from now on: an entry's availability is fixed when it is posted. */
+export async function updateShopSettings(
+  shopId: string,
+  raw: Record<string, unknown>,
+): Promise<{ ok: true; shop: Shop } | { ok: false; fieldErrors: ShopSettingsErrors }> {
+  const parsed = shopSettingsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const fieldErrors: ShopSettingsErrors = {};
+    for (const issue of parsed.error.issues) fieldErrors[issue.path[0] as keyof ShopSettingsErrors] ??= issue.message;
+    return { ok: false, fieldErrors };
+  }
+  return { ok: true, shop: await prisma.shop.update({ where: { id: shopId }, data: parsed.data }) };
 }

@@ -25,6 +25,7 @@ export default function App() {
         </Link>
         <Link to="/app/creators">Creators</Link>
         <Link to="/app/payouts">Payouts</Link>
+        <Link to="/app/settings">Settings</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

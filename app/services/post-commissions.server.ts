@@ -5,7 +5,7 @@ import type { ContractTerms } from "~/domain/commissions/contract-terms";
 import { parseTerms } from "~/domain/commissions/contract-terms-schema";
 import { orderEntitlements } from "~/domain/commissions/order-entitlements";
 import { payPeriodBounds, payPeriodOf } from "~/domain/commissions/pay-period";
-import { periodDependsOnOrders } from "~/domain/commissions/period-dependencies";
+import { periodDependsOnOrders, periodPaysWithoutOrders } from "~/domain/commissions/period-dependencies";
 import { periodEntitlements } from "~/domain/commissions/period-entitlements";
 import { reconcileEntries } from "~/domain/commissions/reconcile-entries";
 
@@ -51,7 +51,8 @@ export async function postOrderCommissions(
       entry.kind === "REVERSAL" ? new Date() : addDays(order.processedAt, shop.holdDays),
     );
     const currentTerms = terms ?? (await termsInForce(tx, shop.id, id, order.processedAt));
-    if (currentTerms && periodDependsOnOrders(currentTerms)) {
+    // A period with orders is a period the contract is active in: its fixed pay is owed as well.
+    if (currentTerms && (periodDependsOnOrders(currentTerms) || periodPaysWithoutOrders(currentTerms))) {
       changed.push(await markPeriodChanged(tx, { shopId: shop.id, creatorId: id, periodKey }));
     }
   }

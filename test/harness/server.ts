@@ -51,6 +51,7 @@ const DEFAULT_NAV: NavItem[] = [
   { label: "Leaderboard", path: "/app" },
   { label: "Creators", path: "/app/creators" },
   { label: "Payouts", path: "/app/payouts" },
+  { label: "Settings", path: "/app/settings" },
 ];
 const HOP_BY_HOP = ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer"];
 // Read on every request (they are small), so that edits show up without restarting the harness.

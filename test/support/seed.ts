@@ -4,6 +4,9 @@ import { createCreator, listCreators } from "~/models/creator.server";
 import { installShop } from "~/models/shop.server";
 import { prisma } from "~/db.server";
 import { normalizeDiscountCode } from "~/domain/attribution/normalize-discount-code";
+import { termsForModel } from "~/domain/commissions/contract-presets";
+import type { CompensationModel, ContractTerms } from "~/domain/commissions/contract-terms";
+import { serializeTerms } from "~/domain/commissions/contract-terms-schema";
 
 export const DEFAULT_SCOPES = "read_orders,read_discounts,write_discounts,read_customers";
 
@@ -19,15 +22,66 @@ export interface CreatorSeed {
   email: string;
   discountCode: string;
   revenueSharePercent: string;
+  /** A contract other than the plain revenue share, in force for the whole demo history. */
+  contract?: { model: CompensationModel; terms: ContractTerms };
 }
 
 export const DEMO_CREATORS: CreatorSeed[] = [
   { name: "Sarah Chen", email: "sarah@example.com", discountCode: "SARAH10", revenueSharePercent: "10" },
-  { name: "Marcus Johnson", email: "marcus@example.com", discountCode: "MARCUS15", revenueSharePercent: "12.5" },
-  { name: "Priya Patel", email: "priya@example.com", discountCode: "PRIYA20", revenueSharePercent: "15" },
-  { name: "Diego Alvarez", email: "diego@example.com", discountCode: "DIEGO10", revenueSharePercent: "8" },
-  { name: "Emma Wilson", email: "emma@example.com", discountCode: "EMMA25", revenueSharePercent: "20" },
-  { name: "Kenji Tanaka", email: "kenji@example.com", discountCode: "KENJI15", revenueSharePercent: "10" },
+  {
+    name: "Marcus Johnson",
+    email: "marcus@example.com",
+    discountCode: "MARCUS15",
+    revenueSharePercent: "12.5",
+    contract: {
+      model: "TIERED",
+      terms: termsForModel("TIERED", {
+        metric: "REVENUE",
+        mode: "MARGINAL",
+        tiers: [
+          { from: 0n, percent: "10.00" },
+          { from: 100_000n, percent: "15.00" },
+        ],
+      }),
+    },
+  },
+  {
+    name: "Priya Patel",
+    email: "priya@example.com",
+    discountCode: "PRIYA20",
+    revenueSharePercent: "15",
+    contract: { model: "HYBRID", terms: termsForModel("HYBRID", { baseMonthlyMinor: 20_000n, percent: "8.00" }) },
+  },
+  {
+    name: "Diego Alvarez",
+    email: "diego@example.com",
+    discountCode: "DIEGO10",
+    revenueSharePercent: "8",
+    contract: { model: "CPA", terms: termsForModel("CPA", { amountMinor: 1_200n, newCustomersOnly: true }) },
+  },
+  {
+    name: "Emma Wilson",
+    email: "emma@example.com",
+    discountCode: "EMMA25",
+    revenueSharePercent: "20",
+    contract: {
+      model: "RETAINER_BONUS",
+      terms: termsForModel("RETAINER_BONUS", {
+        monthlyMinor: 50_000n,
+        bonus: { metric: "CONVERSIONS", threshold: 10n, amountMinor: 25_000n },
+      }),
+    },
+  },
+  {
+    name: "Kenji Tanaka",
+    email: "kenji@example.com",
+    discountCode: "KENJI15",
+    revenueSharePercent: "10",
+    contract: {
+      model: "REVENUE_SHARE",
+      terms: termsForModel("REVENUE_SHARE", { percent: "15.00", capPerPeriodMinor: 15_000n }),
+    },
+  },
   { name: "Olivia Brown", email: "olivia@example.com", discountCode: "LIVVY12", revenueSharePercent: "12" },
   { name: "Noah Kim", email: "noah@example.com", discountCode: "NOAH5", revenueSharePercent: "5" },
 ];
@@ -58,6 +112,8 @@ export async function seedShop(shop: ShopSeed = DEMO_SHOP, scopes = process.env.
   return row;
 }
 
+const CONTRACTS_SINCE = new Date("2025-01-01T00:00:00Z");
+
 /** Creates the creators whose codes are not taken yet; re-running changes nothing. */
 export async function seedCreators(shopId: string, creators: readonly CreatorSeed[] = DEMO_CREATORS) {
   const existing = await listCreators(shopId);
@@ -69,8 +125,21 @@ export async function seedCreators(shopId: string, creators: readonly CreatorSee
       skipped.push(creator.name);
       continue;
     }
-    const result = await createCreator(shopId, { ...creator });
+    const { contract, ...form } = creator;
+    // Demo history goes back months: the creators' contracts are older than their orders.
+    const result = await createCreator(shopId, form, CONTRACTS_SINCE);
     if (!result.ok) throw new Error(`Could not create ${creator.name}: ${JSON.stringify(result.fieldErrors)}`);
+    if (contract) {
+      await prisma.contract.create({
+        data: {
+          shopId,
+          creatorId: result.creatorId,
+          model: contract.model,
+          terms: serializeTerms(contract.terms),
+          effectiveFrom: new Date(CONTRACTS_SINCE.getTime() + 1_000),
+        },
+      });
+    }
     created.push(creator.name);
   }
   return { created, skipped };

@@ -128,6 +128,45 @@ describe("period-level commissions, settled by the commissions worker", () => {
     expect(topUps.map((entry) => entry.amountMinor)).toEqual([1000n, -1000n]);
   });
 
+  it("keeps the month exact when the tiered contract changes mid-month", async () => {
+    const shop = await createTestShop();
+    const creator = await createTestCreator(shop.id, { discountCode: "MIDMONTH" });
+    const tiered = (firstRate: string) =>
+      termsForModel("TIERED", {
+        metric: "REVENUE",
+        mode: "RETROACTIVE",
+        tiers: [
+          { from: 0n, percent: firstRate },
+          { from: 1_000_000n, percent: "30.00" },
+        ],
+      });
+    await giveContract(shop.id, creator.id, tiered("10.00"), "TIERED");
+    await prisma.contract.create({
+      data: {
+        shopId: shop.id,
+        creatorId: creator.id,
+        model: "TIERED",
+        terms: serializeTerms(tiered("5.00")),
+        effectiveFrom: new Date("2026-08-15T00:00:00Z"),
+      },
+    });
+    await placeOrder(shop, sampleOrder({ codes: ["MIDMONTH"], subtotal: "100.00", processedAt: "2026-08-05T12:00:00Z" }));
+    const later = await placeOrder(
+      shop,
+      sampleOrder({ codes: ["MIDMONTH"], subtotal: "100.00", processedAt: "2026-08-20T12:00:00Z" }),
+    );
+    await prisma.$transaction((tx) => settleCreatorPeriod(tx, later.changedPeriods[0]!));
+
+    // Orders earned 10.00 and 5.00 under their own versions; the month's tiered total under the version at its
+    // end is 5% of 200.00 = 10.00, so the adjustment takes back 5.00 and the month sums to the total exactly.
+    const entries = await ledgerOf(creator.id);
+    expect(entries.map((entry) => [entry.kind, entry.amountMinor])).toEqual([
+      ["COMMISSION", 1000n],
+      ["COMMISSION", 500n],
+      ["TIER_ADJUSTMENT", -500n],
+    ]);
+  });
+
   it("opens the current period for retainers and pays the retainer once", async () => {
     const shop = await createTestShop();
     const creator = await createTestCreator(shop.id, { discountCode: "RETAIN" });

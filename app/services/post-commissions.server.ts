@@ -97,9 +97,9 @@ export async function settleCreatorPeriod(tx: Tx, ref: Omit<CreatorPeriodRef, "c
       orderBy: [{ processedAt: "asc" }, { id: "asc" }],
     })
   ).map(commissionOrderOf);
-  const orderEntitlementTotal = orders
-    .flatMap((order) => orderEntitlements(order, termsAt(order.placedAt)))
-    .reduce((sum, entitlement) => sum + entitlement.amountMinor, 0n);
+  // Each order earned under the version in force when it was placed; the period's pay follows the version at its end.
+  const earnedByOrders = orders.flatMap((order) => orderEntitlements(order, termsAt(order.placedAt)));
+  const sum = (entitlements: Entitlement[]) => entitlements.reduce((total, e) => total + e.amountMinor, 0n);
   const deliverables = await tx.deliverable.findMany({
     where: { shopId: shop.id, creatorId: ref.creatorId, deliveredAt: { gte: start, lt: endExclusive } },
   });
@@ -117,7 +117,8 @@ export async function settleCreatorPeriod(tx: Tx, ref: Omit<CreatorPeriodRef, "c
     periodKey: ref.periodKey,
     terms: periodTerms,
     orders,
-    orderEntitlementTotal,
+    orderEntitlementTotal: sum(earnedByOrders),
+    orderTieredTotal: sum(earnedByOrders.filter((entitlement) => entitlement.sourceKey.endsWith(":tiered"))),
     deliverables,
     drawOutstandingBefore: earlierDraws._sum.amountMinor ?? 0n,
     currencyCode: shop.currencyCode,

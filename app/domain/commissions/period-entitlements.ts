@@ -24,6 +24,11 @@ export interface PeriodFacts {
   orders: CommissionOrder[];
   /** Sum of orderEntitlements(...) for those orders: the performance pay already posted order by order. */
   orderEntitlementTotal: bigint;
+  /**
+   * What those orders earned at the first tier's rate under the terms each was placed under (their `tiered`
+   * entitlements). Defaults to recomputing under `terms`, which is the same unless the contract changed mid-period.
+   */
+  orderTieredTotal?: bigint;
   /** Deliverables delivered in the period. */
   deliverables: Deliverable[];
   /**
@@ -103,10 +108,9 @@ export function periodEntitlements(input: PeriodFacts): Entitlement[] {
       case "TIERED_REVENUE_SHARE": {
         const tiered = tieredTotal(component, liveOrders, terms, metrics);
         // What the orders already posted at the first tier's rate; the adjustment makes the sum exact.
-        const postedFirstTier = liveOrders.reduce(
-          (total, order) => total + firstTierShareMinor(order, component, terms.revenueBasis),
-          0n,
-        );
+        const postedFirstTier =
+          input.orderTieredTotal ??
+          liveOrders.reduce((total, order) => total + firstTierShareMinor(order, component, terms.revenueBasis), 0n);
         performancePay.push(
           period(
             "tier-adjustment",

@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { isRouteErrorResponse, useActionData, useLoaderData, useRouteError } from "@remix-run/react";
-import { boundary } from "@shopify/shopify-app-remix/server";
-import { Card, EmptyState, Page } from "@shopify/polaris";
+import { useActionData, useLoaderData } from "@remix-run/react";
+
+import { Page } from "@shopify/polaris";
 import { CreatorForm } from "~/components/CreatorForm";
-import { EMPTY_STATE_IMAGE } from "~/components/empty-state-image";
+
 import { getCreator, updateCreator } from "~/models/creator.server";
 import { requireShop } from "~/models/shop.server";
 import { authenticate } from "~/shopify.server";
@@ -61,23 +61,4 @@ export default function EditCreatorPage() {
   );
 }
 
-export function ErrorBoundary() {
-  const error = useRouteError();
-  if (isRouteErrorResponse(error) && error.status === 404) {
-    return (
-      <Page title="Creator not found" backAction={{ content: "Creators", url: "/app/creators" }}>
-        <Card>
-          <EmptyState
-            heading="This creator does not exist"
-            action={{ content: "Back to creators", url: "/app/creators" }}
-            image={EMPTY_STATE_IMAGE}
-          >
-            <p>It may have been removed, or the link is wrong.</p>
-          </EmptyState>
-        </Card>
-      </Page>
-    );
-  }
-  // Shopify's own auth responses (and anything unexpected) go where the app layout sends them.
-  return boundary.error(error);
-}
+export { CreatorErrorBoundary as ErrorBoundary } from "~/components/CreatorErrorBoundary";

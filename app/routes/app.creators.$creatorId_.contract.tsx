@@ -1,8 +1,8 @@
 import { useEffect, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { isRouteErrorResponse, useActionData, useLoaderData, useRouteError } from "@remix-run/react";
-import { boundary } from "@shopify/shopify-app-remix/server";
+import { useActionData, useLoaderData } from "@remix-run/react";
+
 import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns";
 import {
@@ -13,7 +13,6 @@ import {
   Card,
   DataTable,
   Divider,
-  EmptyState,
   InlineStack,
   Link,
   List,
@@ -21,7 +20,7 @@ import {
   Text,
 } from "@shopify/polaris";
 import { COMPENSATION_MODEL_LABELS, ContractForm } from "~/components/ContractForm";
-import { EMPTY_STATE_IMAGE } from "~/components/empty-state-image";
+
 import type { LedgerEntryKind } from "~/domain/commissions/commission-facts";
 import type { CompensationModel } from "~/domain/commissions/contract-terms";
 import { formatMoney } from "~/domain/money";
@@ -114,7 +113,8 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 
   if (intent === "preview") {
     const form = validateContractForm(shop, raw.model, raw, now);
-    if (!form.ok) return data<ActionData>({ intent, fieldErrors: form.fieldErrors, formError: form.formError }, { status: 400 });
+    if (!form.ok)
+      return data<ActionData>({ intent, fieldErrors: form.fieldErrors, formError: form.formError }, { status: 400 });
     const { periodKey, candidate, actualMinor } = await previewContract(shop, creator.id, form.terms, now);
     const [year, month] = periodKey.split("-").map(Number) as [number, number];
     return data<ActionData>({
@@ -134,7 +134,8 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 
   const result = await saveContract(shop.id, creator.id, raw.model, raw, now);
   if (!result) throw creatorNotFound();
-  if (!result.ok) return data<ActionData>({ intent, fieldErrors: result.fieldErrors, formError: result.formError }, { status: 400 });
+  if (!result.ok)
+    return data<ActionData>({ intent, fieldErrors: result.fieldErrors, formError: result.formError }, { status: 400 });
   return data<ActionData>({
     intent,
     saved: { effectiveFrom: shopTime(result.effectiveFrom, shop.timezone), scheduled: result.effectiveFrom > now },
@@ -163,7 +164,8 @@ const STATUS_BADGES: Record<VersionStatus, { tone?: "success" | "info"; label: s
 };
 
 export default function ContractPage() {
-  const { creator, currencyCode, today, current, paysFlatFee, formKey, formValues, history } = useLoaderData<typeof loader>();
+  const { creator, currencyCode, today, current, paysFlatFee, formKey, formValues, history } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const failed = actionData && "fieldErrors" in actionData ? actionData : null;
   const preview = actionData && "preview" in actionData ? actionData.preview : null;
@@ -196,7 +198,10 @@ export default function ContractPage() {
           </Banner>
         ) : null}
         {failed ? (
-          <Banner tone="critical" title={failed.intent === "save" ? "The contract was not saved" : "The preview could not be run"}>
+          <Banner
+            tone="critical"
+            title={failed.intent === "save" ? "The contract was not saved" : "The preview could not be run"}
+          >
             <p>{failed.formError ?? "Check the fields marked below."}</p>
           </Banner>
         ) : null}
@@ -228,7 +233,8 @@ export default function ContractPage() {
             )}
             {paysFlatFee ? (
               <Text as="p">
-                Flat fees are paid per deliverable: <Link url={deliverablesUrl}>record {creator.name}&apos;s deliverables</Link>.
+                Flat fees are paid per deliverable:{" "}
+                <Link url={deliverablesUrl}>record {creator.name}&apos;s deliverables</Link>.
               </Text>
             ) : null}
           </BlockStack>
@@ -282,13 +288,17 @@ export default function ContractPage() {
   );
 }
 
-function PreviewCard({ preview, name, money }: { preview: PreviewJson; name: string; money: (minor: string) => string }) {
+function PreviewCard({
+  preview,
+  name,
+  money,
+}: {
+  preview: PreviewJson;
+  name: string;
+  money: (minor: string) => string;
+}) {
   const difference = BigInt(preview.totalMinor) - BigInt(preview.actualMinor);
-  const rows = preview.byKind.map((row) => [
-    KIND_LABELS[row.kind],
-    row.entries,
-    money(row.amountMinor),
-  ]);
+  const rows = preview.byKind.map((row) => [KIND_LABELS[row.kind], row.entries, money(row.amountMinor)]);
   return (
     <Card>
       <BlockStack gap="300">
@@ -296,13 +306,19 @@ function PreviewCard({ preview, name, money }: { preview: PreviewJson; name: str
           Preview: {preview.periodLabel}
         </Text>
         <Text as="p" variant="bodyLg">
-          Under these terms, {name} would have earned <Text as="span" fontWeight="bold">{money(preview.totalMinor)}</Text> in{" "}
-          {preview.periodLabel}; they actually earned {money(preview.actualMinor)}
-          {difference === 0n ? "." : ` (${difference > 0n ? "+" : "−"}${money((difference < 0n ? -difference : difference).toString())}).`}
+          Under these terms, {name} would have earned{" "}
+          <Text as="span" fontWeight="bold">
+            {money(preview.totalMinor)}
+          </Text>{" "}
+          in {preview.periodLabel}; they actually earned {money(preview.actualMinor)}
+          {difference === 0n
+            ? "."
+            : ` (${difference > 0n ? "+" : "−"}${money((difference < 0n ? -difference : difference).toString())}).`}
         </Text>
         <Text as="p" tone="subdued">
-          From {preview.orders} {preview.orders === 1 ? "order" : "orders"} ({money(preview.revenueMinor)} revenue as these terms
-          count it) and {preview.deliverables} {preview.deliverables === 1 ? "deliverable" : "deliverables"}. Nothing was saved.
+          From {preview.orders} {preview.orders === 1 ? "order" : "orders"} ({money(preview.revenueMinor)} revenue as
+          these terms count it) and {preview.deliverables} {preview.deliverables === 1 ? "deliverable" : "deliverables"}
+          . Nothing was saved.
         </Text>
         {rows.length > 0 ? (
           <Box>
@@ -320,23 +336,4 @@ function PreviewCard({ preview, name, money }: { preview: PreviewJson; name: str
   );
 }
 
-export function ErrorBoundary() {
-  const error = useRouteError();
-  if (isRouteErrorResponse(error) && error.status === 404) {
-    return (
-      <Page title="Creator not found" backAction={{ content: "Creators", url: "/app/creators" }}>
-        <Card>
-          <EmptyState
-            heading="This creator does not exist"
-            action={{ content: "Back to creators", url: "/app/creators" }}
-            image={EMPTY_STATE_IMAGE}
-          >
-            <p>It may have been removed, or the link is wrong.</p>
-          </EmptyState>
-        </Card>
-      </Page>
-    );
-  }
-  // Shopify's own auth responses (and anything unexpected) go where the app layout sends them.
-  return boundary.error(error);
-}
+export { CreatorErrorBoundary as ErrorBoundary } from "~/components/CreatorErrorBoundary";

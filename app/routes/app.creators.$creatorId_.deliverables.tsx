@@ -1,8 +1,8 @@
 import { useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, isRouteErrorResponse, useActionData, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
-import { boundary } from "@shopify/shopify-app-remix/server";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+
 import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns";
 import {
@@ -40,7 +40,10 @@ const KIND_LABELS: Record<DeliverableKind, string> = {
   REEL: "Reel",
   LIVESTREAM: "Livestream",
 };
-const KIND_OPTIONS = (Object.entries(KIND_LABELS) as [DeliverableKind, string][]).map(([value, label]) => ({ value, label }));
+const KIND_OPTIONS = (Object.entries(KIND_LABELS) as [DeliverableKind, string][]).map(([value, label]) => ({
+  value,
+  label,
+}));
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -48,7 +51,10 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   // Scoped by shop: another shop's creator id is as unknown as a made-up one.
   const creator = await getCreator(shop.id, params.creatorId ?? "");
   if (!creator) throw creatorNotFound();
-  const [deliverables, contract] = await Promise.all([listDeliverables(shop.id, creator.id), currentContract(shop.id, creator.id)]);
+  const [deliverables, contract] = await Promise.all([
+    listDeliverables(shop.id, creator.id),
+    currentContract(shop.id, creator.id),
+  ]);
   const flatFee = contract?.terms.components.find((component) => component.kind === "FLAT_FEE");
   const fees = flatFee?.kind === "FLAT_FEE" ? flatFee.feesMinor : null;
   return {
@@ -59,7 +65,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       ? Object.fromEntries(
           Object.entries(fees)
             .filter((entry): entry is [string, bigint] => entry[1] !== undefined)
-            .map(([kind, fee]) => [kind, formatMoney(fee, shop.currencyCode)]),
+            .map(([kind, fee]) => [kind, formatMoney(fee, shop.currencyCode)])
         )
       : null,
     deliverables: deliverables.map((deliverable) => ({
@@ -153,7 +159,8 @@ function DeliverableForm({ today, fieldErrors = {} }: { today: string; fieldErro
   const [values, setValues] = useState({ kind: "POST", title: "", url: "", deliveredOn: today });
   const navigation = useNavigation();
   const saving = navigation.state === "submitting";
-  const set = (field: keyof typeof values) => (value: string) => setValues((current) => ({ ...current, [field]: value }));
+  const set = (field: keyof typeof values) => (value: string) =>
+    setValues((current) => ({ ...current, [field]: value }));
 
   return (
     // noValidate: the server's messages are the ones merchants see, inline, not the browser's bubbles.
@@ -165,7 +172,14 @@ function DeliverableForm({ today, fieldErrors = {} }: { today: string; fieldErro
           </Text>
           <FormLayout>
             <FormLayout.Group>
-              <Select label="Kind" name="kind" options={KIND_OPTIONS} value={values.kind} onChange={set("kind")} error={fieldErrors.kind} />
+              <Select
+                label="Kind"
+                name="kind"
+                options={KIND_OPTIONS}
+                value={values.kind}
+                onChange={set("kind")}
+                error={fieldErrors.kind}
+              />
               <TextField
                 label="Delivered on"
                 name="deliveredOn"
@@ -209,23 +223,4 @@ function DeliverableForm({ today, fieldErrors = {} }: { today: string; fieldErro
   );
 }
 
-export function ErrorBoundary() {
-  const error = useRouteError();
-  if (isRouteErrorResponse(error) && error.status === 404) {
-    return (
-      <Page title="Creator not found" backAction={{ content: "Creators", url: "/app/creators" }}>
-        <Card>
-          <EmptyState
-            heading="This creator does not exist"
-            action={{ content: "Back to creators", url: "/app/creators" }}
-            image={EMPTY_STATE_IMAGE}
-          >
-            <p>It may have been removed, or the link is wrong.</p>
-          </EmptyState>
-        </Card>
-      </Page>
-    );
-  }
-  // Shopify's own auth responses (and anything unexpected) go where the app layout sends them.
-  return boundary.error(error);
-}
+export { CreatorErrorBoundary as ErrorBoundary } from "~/components/CreatorErrorBoundary";

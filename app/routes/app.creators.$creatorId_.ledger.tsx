@@ -1,16 +1,8 @@
 import { useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import {
-  Form,
-  isRouteErrorResponse,
-  useActionData,
-  useLoaderData,
-  useNavigation,
-  useRouteError,
-  useSearchParams,
-} from "@remix-run/react";
-import { boundary } from "@shopify/shopify-app-remix/server";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+
 import type { LedgerEntryKind } from "@prisma/client";
 import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns";
@@ -143,7 +135,10 @@ type ActionData =
   | { intent: "adjust"; posted: { amount: string; duplicate: boolean } }
   | { intent: "payout"; fieldErrors: RecordPayoutFieldErrors }
   | { intent: "payout"; nothingPayable: string }
-  | { intent: "payout"; recorded: { amount: string; payoutAmount: string; entryCount: number; method: keyof typeof METHOD_LABELS } }
+  | {
+      intent: "payout";
+      recorded: { amount: string; payoutAmount: string; entryCount: number; method: keyof typeof METHOD_LABELS };
+    }
   | { intent: "settings"; fieldErrors: PayoutSettingsFieldErrors }
   | { intent: "settings"; saved: true };
 
@@ -197,7 +192,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 export default function LedgerPage() {
   const { creator, query, today, formToken, currencies, balances, ledger } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as ActionData | undefined;
-  const [searchParams, setSearchParams] = useSearchParams();
+  const [, setSearchParams] = useSearchParams();
   const shopCurrency = creator.shopCurrency;
   const approvedMinor = BigInt(balances.approvedMinor);
 
@@ -221,7 +216,10 @@ export default function LedgerPage() {
       }
       return next;
     });
-  const selectedTab = Math.max(0, STATUS_TABS.findIndex((tab) => tab.status === query.status));
+  const selectedTab = Math.max(
+    0,
+    STATUS_TABS.findIndex((tab) => tab.status === query.status)
+  );
 
   return (
     <Page
@@ -251,23 +249,47 @@ export default function LedgerPage() {
           </Banner>
         ) : null}
         {adjust && "posted" in adjust ? (
-          <Banner tone="success" title={adjust.posted.duplicate ? "This adjustment was already posted" : `Adjustment of ${adjust.posted.amount} posted`} />
+          <Banner
+            tone="success"
+            title={
+              adjust.posted.duplicate
+                ? "This adjustment was already posted"
+                : `Adjustment of ${adjust.posted.amount} posted`
+            }
+          />
         ) : null}
         {settings && "saved" in settings ? <Banner tone="success" title="Payout settings saved" /> : null}
 
         <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
-          <BalanceCard title="Pending" minor={balances.pendingMinor} currency={shopCurrency} help="In the return window" />
+          <BalanceCard
+            title="Pending"
+            minor={balances.pendingMinor}
+            currency={shopCurrency}
+            help="In the return window"
+          />
           <BalanceCard title="Approved" minor={balances.approvedMinor} currency={shopCurrency} help="Payable now" />
           <BalanceCard title="Paid" minor={balances.paidMinor} currency={shopCurrency} help="Settled by payouts" />
-          <BalanceCard title="Total" minor={balances.totalMinor} currency={shopCurrency} help="Earned, net of reversals" />
+          <BalanceCard
+            title="Total"
+            minor={balances.totalMinor}
+            currency={shopCurrency}
+            help="Earned, net of reversals"
+          />
         </InlineGrid>
 
         <Layout>
           <Layout.Section>
             <Card padding="0">
-              <Tabs tabs={STATUS_TABS.map(({ id, content }) => ({ id, content }))} selected={selectedTab} onSelect={(index) => showPage({ status: STATUS_TABS[index]?.status ?? null })} />
+              <Tabs
+                tabs={STATUS_TABS.map(({ id, content }) => ({ id, content }))}
+                selected={selectedTab}
+                onSelect={(index) => showPage({ status: STATUS_TABS[index]?.status ?? null })}
+              />
               {ledger.entries.length === 0 ? (
-                <EmptyState heading={query.status ? "No entries with this status" : "No ledger entries yet"} image={EMPTY_STATE_IMAGE}>
+                <EmptyState
+                  heading={query.status ? "No entries with this status" : "No ledger entries yet"}
+                  image={EMPTY_STATE_IMAGE}
+                >
                   <p>Commissions appear here as attributed orders come in; adjustments as you post them.</p>
                 </EmptyState>
               ) : (
@@ -275,7 +297,12 @@ export default function LedgerPage() {
                   resourceName={{ singular: "entry", plural: "entries" }}
                   itemCount={ledger.entries.length}
                   selectable={false}
-                  headings={[{ title: "Posted" }, { title: "Status" }, { title: "Reason" }, { title: "Amount", alignment: "end" }]}
+                  headings={[
+                    { title: "Posted" },
+                    { title: "Status" },
+                    { title: "Reason" },
+                    { title: "Amount", alignment: "end" },
+                  ]}
                   pagination={{
                     hasPrevious: ledger.hasPrevious,
                     hasNext: ledger.hasNext,
@@ -293,8 +320,10 @@ export default function LedgerPage() {
                             {entry.status === "PENDING"
                               ? `Payable ${entry.availableOn}`
                               : entry.payout
-                                ? `${METHOD_LABELS[entry.payout.method]} ${entry.payout.paidOn}${entry.payout.reference ? ` · ${entry.payout.reference}` : ""}`
-                                : null}
+                              ? `${METHOD_LABELS[entry.payout.method]} ${entry.payout.paidOn}${
+                                  entry.payout.reference ? ` · ${entry.payout.reference}` : ""
+                                }`
+                              : null}
                           </Text>
                         </BlockStack>
                       </IndexTable.Cell>
@@ -339,7 +368,12 @@ export default function LedgerPage() {
                 fieldErrors={payout && "fieldErrors" in payout ? payout.fieldErrors : undefined}
               />
               {/* A new token after each posting resets the form, and lets the next adjustment through. */}
-              <AdjustmentForm key={formToken} formToken={formToken} currency={shopCurrency} fieldErrors={adjust && "fieldErrors" in adjust ? adjust.fieldErrors : undefined} />
+              <AdjustmentForm
+                key={formToken}
+                formToken={formToken}
+                currency={shopCurrency}
+                fieldErrors={adjust && "fieldErrors" in adjust ? adjust.fieldErrors : undefined}
+              />
               <PayoutSettingsForm
                 key={`${creator.payoutCurrency}|${creator.paypalEmail}`}
                 defaults={{ payoutCurrency: creator.payoutCurrency ?? "", paypalEmail: creator.paypalEmail ?? "" }}
@@ -355,7 +389,17 @@ export default function LedgerPage() {
   );
 }
 
-function BalanceCard({ title, minor, currency, help }: { title: string; minor: string; currency: string; help: string }) {
+function BalanceCard({
+  title,
+  minor,
+  currency,
+  help,
+}: {
+  title: string;
+  minor: string;
+  currency: string;
+  help: string;
+}) {
   return (
     <Card>
       <BlockStack gap="100">
@@ -393,7 +437,8 @@ function PayoutForm({
   fieldErrors?: RecordPayoutFieldErrors;
 }) {
   const [values, setValues] = useState({ method: "PAYPAL", reference: "", note: "", fxRate: "", paidOn: today });
-  const set = (field: keyof typeof values) => (value: string) => setValues((current) => ({ ...current, [field]: value }));
+  const set = (field: keyof typeof values) => (value: string) =>
+    setValues((current) => ({ ...current, [field]: value }));
   const submitting = useSubmitting("payout");
   const needsRate = payoutCurrency !== shopCurrency;
   const rate = needsRate ? parseFxRate(values.fxRate) : null;
@@ -418,7 +463,14 @@ function PayoutForm({
             </Text>
           </BlockStack>
           <FormLayout>
-            <Select label="Paid by" name="method" options={METHOD_OPTIONS} value={values.method} onChange={set("method")} error={fieldErrors.method} />
+            <Select
+              label="Paid by"
+              name="method"
+              options={METHOD_OPTIONS}
+              value={values.method}
+              onChange={set("method")}
+              error={fieldErrors.method}
+            />
             <TextField
               label="Paid on"
               name="paidOn"
@@ -479,9 +531,18 @@ function PayoutForm({
   );
 }
 
-function AdjustmentForm({ formToken, currency, fieldErrors = {} }: { formToken: string; currency: string; fieldErrors?: AdjustmentFieldErrors }) {
+function AdjustmentForm({
+  formToken,
+  currency,
+  fieldErrors = {},
+}: {
+  formToken: string;
+  currency: string;
+  fieldErrors?: AdjustmentFieldErrors;
+}) {
   const [values, setValues] = useState({ amount: "", reason: "" });
-  const set = (field: keyof typeof values) => (value: string) => setValues((current) => ({ ...current, [field]: value }));
+  const set = (field: keyof typeof values) => (value: string) =>
+    setValues((current) => ({ ...current, [field]: value }));
   const submitting = useSubmitting("adjust");
 
   return (
@@ -548,7 +609,8 @@ function PayoutSettingsForm({
   fieldErrors?: PayoutSettingsFieldErrors;
 }) {
   const [values, setValues] = useState(defaults);
-  const set = (field: keyof typeof values) => (value: string) => setValues((current) => ({ ...current, [field]: value }));
+  const set = (field: keyof typeof values) => (value: string) =>
+    setValues((current) => ({ ...current, [field]: value }));
   const submitting = useSubmitting("settings");
   const options = [
     { value: "", label: `Shop currency (${shopCurrency})` },
@@ -595,23 +657,4 @@ function PayoutSettingsForm({
   );
 }
 
-export function ErrorBoundary() {
-  const error = useRouteError();
-  if (isRouteErrorResponse(error) && error.status === 404) {
-    return (
-      <Page title="Creator not found" backAction={{ content: "Creators", url: "/app/creators" }}>
-        <Card>
-          <EmptyState
-            heading="This creator does not exist"
-            action={{ content: "Back to creators", url: "/app/creators" }}
-            image={EMPTY_STATE_IMAGE}
-          >
-            <p>It may have been removed, or the link is wrong.</p>
-          </EmptyState>
-        </Card>
-      </Page>
-    );
-  }
-  // Shopify's own auth responses (and anything unexpected) go where the app layout sends them.
-  return boundary.error(error);
-}
+export { CreatorErrorBoundary as ErrorBoundary } from "~/components/CreatorErrorBoundary";

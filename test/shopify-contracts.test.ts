@@ -66,6 +66,19 @@ describe("order payloads, checked against Shopify's published samples and schema
     expect(parseOrderPayload(order).netMerchandiseMinor).toBe(10000n);
   });
 
+  it("keeps the shopper's currency beside the shop's, for reporting", () => {
+    const order = shopifySample("orders/create");
+    Object.assign(order, {
+      presentment_currency: "JPY",
+      current_subtotal_price_set: {
+        shop_money: { amount: "120.00", currency_code: "USD" },
+        presentment_money: { amount: "18000", currency_code: "JPY" },
+      },
+    });
+    const facts = parseOrderPayload(order);
+    expect(facts).toMatchObject({ presentmentCurrency: "JPY", netMerchandiseMinor: 12000n, presentmentNetMerchandiseMinor: 18000n });
+  });
+
   it("explains what is wrong with a payload it cannot read", () => {
     expect(() => parseOrderPayload({ name: "#1" })).toThrow(/admin_graphql_api_id/);
   });

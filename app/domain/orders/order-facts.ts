@@ -15,6 +15,8 @@ export interface OrderFacts {
   shippingMinor: bigint;
   /** Merchandise after discounts, edits and refunds; without shipping, taxes, tips or duties. */
   netMerchandiseMinor: bigint;
+  /** netMerchandiseMinor in the shopper's currency, for reporting. */
+  presentmentNetMerchandiseMinor: bigint;
   /** The lines' shares of netMerchandiseMinor (they add up to it), for product-specific rates. */
   lines: OrderLine[];
   processedAt: Date;

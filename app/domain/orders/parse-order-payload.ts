@@ -6,6 +6,7 @@ import type { OrderFacts, OrderLine } from "./order-facts";
 const moneySchema = z.object({ amount: z.string(), currency_code: z.string().length(3) });
 const moneySetSchema = z.object({ shop_money: moneySchema, presentment_money: moneySchema });
 const timestampSchema = z.iso.datetime({ offset: true });
+type MoneySet = z.infer<typeof moneySetSchema>;
 
 const taxLineSchema = z.object({ price_set: moneySetSchema.nullish() });
 
@@ -57,18 +58,14 @@ export function parseOrderPayload(payload: unknown): OrderFacts {
   }
   const order = parsed.data;
   const shopCurrency = order.currency;
-  const shopMinor = (set: z.infer<typeof moneySetSchema> | null | undefined) =>
-    set ? toMinorUnits(set.shop_money.amount, shopCurrency) : 0n;
+  const presentmentCurrency = order.presentment_currency ?? shopCurrency;
+  const shopMinor = (set: MoneySet | null | undefined) => (set ? toMinorUnits(set.shop_money.amount, shopCurrency) : 0n);
+  const presentmentMinor = (set: MoneySet | null | undefined) =>
+    set ? toMinorUnits(set.presentment_money.amount, presentmentCurrency) : 0n;
 
   const subtotalMinor = shopMinor(order.current_subtotal_price_set ?? order.subtotal_price_set);
   const totalTaxMinor = shopMinor(order.current_total_tax_set ?? order.total_tax_set);
-  const shippingTaxMinor = (order.shipping_lines ?? [])
-    .flatMap((line) => line.tax_lines ?? [])
-    .reduce((sum, taxLine) => sum + shopMinor(taxLine.price_set), 0n);
-  // Tax-inclusive shops carry the merchandise tax inside the subtotal; shipping tax never is.
-  const includedTaxMinor = order.taxes_included ? maxBigInt(totalTaxMinor - shippingTaxMinor, 0n) : 0n;
-
-  const netMerchandiseMinor = maxBigInt(subtotalMinor - includedTaxMinor, 0n);
+  const netMerchandiseMinor = netMerchandise(order, shopMinor);
 
   return {
     shopifyOrderGid: order.admin_graphql_api_id,
@@ -76,7 +73,7 @@ export function parseOrderPayload(payload: unknown): OrderFacts {
     confirmationNumber: order.confirmation_number ?? null,
     customerGid: order.customer?.admin_graphql_api_id ?? null,
     currencyCode: shopCurrency,
-    presentmentCurrency: order.presentment_currency ?? shopCurrency,
+    presentmentCurrency,
     discountCodes: (order.discount_codes ?? []).map((discount) => discount.code),
     landingSite: order.landing_site ?? null,
     referringSite: order.referring_site ?? null,
@@ -84,6 +81,7 @@ export function parseOrderPayload(payload: unknown): OrderFacts {
     totalTaxMinor,
     shippingMinor: shopMinor(order.total_shipping_price_set),
     netMerchandiseMinor,
+    presentmentNetMerchandiseMinor: netMerchandise(order, presentmentMinor),
     lines: orderLines(order.line_items ?? [], netMerchandiseMinor, shopMinor),
     processedAt: new Date(order.processed_at ?? order.created_at),
     updatedAt: new Date(order.updated_at),
@@ -93,6 +91,17 @@ export function parseOrderPayload(payload: unknown): OrderFacts {
   };
 }
 
+/** Subtotal after discounts, edits and refunds; tax-inclusive shops carry merchandise tax inside it, never shipping tax. */
+function netMerchandise(order: z.infer<typeof orderPayloadSchema>, minor: (set: MoneySet | null | undefined) => bigint) {
+  const subtotal = minor(order.current_subtotal_price_set ?? order.subtotal_price_set);
+  const totalTax = minor(order.current_total_tax_set ?? order.total_tax_set);
+  const shippingTax = (order.shipping_lines ?? [])
+    .flatMap((line) => line.tax_lines ?? [])
+    .reduce((sum, taxLine) => sum + minor(taxLine.price_set), 0n);
+  const includedTax = order.taxes_included ? maxBigInt(totalTax - shippingTax, 0n) : 0n;
+  return maxBigInt(subtotal - includedTax, 0n);
+}
+
 /**
  * Each line's share of the order's net merchandise: weighted by what the line still sells for (current quantity,
  * after its discount allocations), then scaled so the shares add up to the order's net exactly.
@@ -100,7 +109,7 @@ export function parseOrderPayload(payload: unknown): OrderFacts {
 function orderLines(
   lineItems: z.infer<typeof lineItemSchema>[],
   netMerchandiseMinor: bigint,
-  shopMinor: (set: z.infer<typeof moneySetSchema>) => bigint,
+  shopMinor: (set: MoneySet) => bigint,
 ): OrderLine[] {
   const weights = lineItems.map((line) => {
     const quantity = BigInt(line.quantity);

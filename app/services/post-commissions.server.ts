@@ -122,6 +122,7 @@ export async function settleCreatorPeriod(tx: Tx, ref: Omit<CreatorPeriodRef, "c
     deliverables,
     drawOutstandingBefore: earlierDraws._sum.amountMinor ?? 0n,
     currencyCode: shop.currencyCode,
+    timezone: shop.timezone,
   });
   // Only the period job's own sources: manual adjustments and order entries are not its to reconcile.
   const posted = await tx.ledgerEntry.findMany({

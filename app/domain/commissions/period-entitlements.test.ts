@@ -124,6 +124,16 @@ describe("periodEntitlements", () => {
       ]);
     });
 
+    it("names the delivery day in the shop's timezone", () => {
+      // 02:00 UTC on Nov 4 is still Nov 3 in New York.
+      const deliverables: Deliverable[] = [
+        { id: "d1", kind: "VIDEO", deliveredAt: new Date("2026-11-04T02:00:00Z"), title: "Late upload" },
+      ];
+      const t = terms([{ kind: "FLAT_FEE", feesMinor: { VIDEO: 30_000n } }]);
+      const [fee] = periodEntitlements({ ...facts(t, [], { deliverables }), timezone: "America/New_York" });
+      expect(fee?.reason).toBe("$300.00 flat fee for video “Late upload” delivered 2026-11-03");
+    });
+
     it("owes nothing for zero fees", () => {
       const t = terms([
         { kind: "RETAINER", monthlyMinor: 0n },

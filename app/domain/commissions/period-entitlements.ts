@@ -1,3 +1,5 @@
+import { TZDate } from "@date-fns/tz";
+import { format } from "date-fns";
 import { formatMoney } from "../money";
 import {
   deliverableSourceKey,
@@ -37,6 +39,8 @@ export interface PeriodFacts {
    */
   drawOutstandingBefore: bigint;
   currencyCode: string;
+  /** The shop's IANA timezone, so that dates in reasons are the merchant's days (UTC when absent). */
+  timezone?: string;
 }
 
 /**
@@ -101,7 +105,7 @@ export function periodEntitlements(input: PeriodFacts): Entitlement[] {
             amountMinor: fee,
             reason:
               `${money(fee)} flat fee for ${deliverable.kind.toLowerCase()} “${deliverable.title}” ` +
-              `delivered ${isoDate(deliverable.deliveredAt)}`,
+              `delivered ${shopDay(deliverable.deliveredAt, input.timezone ?? "UTC")}`,
           });
         }
         break;
@@ -314,8 +318,8 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function isoDate(date: Date): string {
-  return date.toISOString().slice(0, 10);
+function shopDay(date: Date, timezone: string): string {
+  return format(new TZDate(date.getTime(), timezone), "yyyy-MM-dd");
 }
 
 function sum(entitlements: readonly Entitlement[]): bigint {

@@ -126,6 +126,9 @@ describe("period-level commissions, settled by the commissions worker", () => {
     expect(total).toBe(1000n); // one order left, first tier only
     const topUps = entries.filter((entry) => entry.sourceKey === "period:2026-09:tier-adjustment");
     expect(topUps.map((entry) => entry.amountMinor)).toEqual([1000n, -1000n]);
+    // That top-up was payable already (its hold ended on Oct 31), so taking it back claws back at once.
+    expect(topUps[0]!.availableAt).toEqual(new Date("2026-10-31T00:00:00Z"));
+    expect(Date.now() - topUps[1]!.availableAt.getTime()).toBeLessThan(60_000);
   });
 
   it("keeps the month exact when the tiered contract changes mid-month", async () => {

@@ -8,6 +8,7 @@ import { payPeriodBounds, payPeriodOf } from "~/domain/commissions/pay-period";
 import { periodDependsOnOrders, periodPaysWithoutOrders } from "~/domain/commissions/period-dependencies";
 import { periodEntitlements } from "~/domain/commissions/period-entitlements";
 import { reconcileEntries } from "~/domain/commissions/reconcile-entries";
+import { reversalAvailableAt } from "~/domain/ledger/reversal-available-at";
 
 export interface CreatorPeriodRef {
   shopId: string;
@@ -32,7 +33,7 @@ export async function postOrderCommissions(
 ): Promise<CreatorPeriodRef[]> {
   const posted = await tx.ledgerEntry.findMany({
     where: { shopId: shop.id, orderId: order.id },
-    select: { creatorId: true, sourceKey: true, amountMinor: true },
+    select: { creatorId: true, sourceKey: true, amountMinor: true, availableAt: true },
   });
   const creatorIds = new Set(posted.map((entry) => entry.creatorId));
   if (creatorId) creatorIds.add(creatorId);
@@ -42,13 +43,16 @@ export async function postOrderCommissions(
   for (const id of [...creatorIds].sort()) {
     const terms = id === creatorId ? await termsInForce(tx, shop.id, id, order.processedAt) : null;
     const expected = terms ? orderEntitlements(commissionOrderOf(order), terms) : [];
-    const plan = reconcileEntries(
-      expected,
-      posted.filter((entry) => entry.creatorId === id),
-      { currencyCode: order.currencyCode, orderNames: { [order.id]: order.name }, cause },
-    );
+    const creatorPosted = posted.filter((entry) => entry.creatorId === id);
+    const plan = reconcileEntries(expected, creatorPosted, {
+      currencyCode: order.currencyCode,
+      orderNames: { [order.id]: order.name },
+      cause,
+    });
     await appendEntries(tx, shop, id, plan, periodKey, (entry) =>
-      entry.kind === "REVERSAL" ? new Date() : addDays(order.processedAt, shop.holdDays),
+      entry.kind === "REVERSAL"
+        ? reversalAvailableAt(creatorPosted, entry.sourceKey, new Date())
+        : addDays(order.processedAt, shop.holdDays),
     );
     const currentTerms = terms ?? (await termsInForce(tx, shop.id, id, order.processedAt));
     // A period with orders is a period the contract is active in: its fixed pay is owed as well.
@@ -132,7 +136,7 @@ export async function settleCreatorPeriod(tx: Tx, ref: Omit<CreatorPeriodRef, "c
       periodKey: ref.periodKey,
       OR: [{ sourceKey: { startsWith: "period:" } }, { sourceKey: { startsWith: "deliverable:" } }],
     },
-    select: { sourceKey: true, amountMinor: true },
+    select: { sourceKey: true, amountMinor: true, availableAt: true },
   });
   const plan = reconcileEntries(expected, posted, {
     currencyCode: shop.currencyCode,
@@ -140,7 +144,9 @@ export async function settleCreatorPeriod(tx: Tx, ref: Omit<CreatorPeriodRef, "c
     cause: "the period's facts changed",
   });
   await appendEntries(tx, shop, ref.creatorId, plan, ref.periodKey, (entry) =>
-    entry.kind === "REVERSAL" ? new Date() : addDays(endExclusive, isFixedPay(entry) ? 0 : shop.holdDays),
+    entry.kind === "REVERSAL"
+      ? reversalAvailableAt(posted, entry.sourceKey, new Date())
+      : addDays(endExclusive, isFixedPay(entry) ? 0 : shop.holdDays),
   );
   await tx.creatorPeriod.update({ where: { id: state.id }, data: { settledVersion: state.changeVersion } });
 

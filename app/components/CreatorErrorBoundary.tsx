@@ -3,6 +3,11 @@ import { Card, EmptyState, Page } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { EMPTY_STATE_IMAGE } from "./empty-state-image";
 
+/** Thrown by the pages about one creator when the id is unknown or another shop's; CreatorErrorBoundary shows it. */
+export function creatorNotFound(): Response {
+  return new Response("Creator not found", { status: 404 });
+}
+
 /** The error boundary of every page about one creator: 404 for unknown (or another shop's) creators. */
 export function CreatorErrorBoundary() {
   const error = useRouteError();

@@ -1,5 +1,5 @@
 import { TZDate } from "@date-fns/tz";
-import type { Contract, Shop } from "@prisma/client";
+import type { Shop } from "@prisma/client";
 import type { Queue } from "bullmq";
 import { format, isMatch } from "date-fns";
 import Decimal from "decimal.js";
@@ -12,6 +12,7 @@ import {
   type ContractTerms,
   type DeliverableKind,
 } from "~/domain/commissions/contract-terms";
+import { versionInForceIndex } from "~/domain/commissions/version-in-force";
 import { parseTerms, serializeTerms, validateTerms } from "~/domain/commissions/contract-terms-schema";
 import { payPeriodOf } from "~/domain/commissions/pay-period";
 import { currencyExponent, fromMinorUnits, toMinorUnits } from "~/domain/money";
@@ -122,7 +123,7 @@ export async function contractHistory(shopId: string, creatorId: string, now = n
     prisma.contract.findMany({ where: { shopId, creatorId }, orderBy: [{ effectiveFrom: "asc" }, { createdAt: "asc" }] }),
   ]);
   if (!shop || rows.length === 0) return [];
-  const inForce = versionInForce(rows, now);
+  const inForce = versionInForceIndex(rows, now);
   return rows
     .map((row, index): ContractVersionView => {
       const terms = parseTerms(row.terms);
@@ -138,14 +139,6 @@ export async function contractHistory(shopId: string, creatorId: string, now = n
     .reverse();
 }
 
-/** Same rule as the commission engine: the last version that started, or the first when none has yet. */
-function versionInForce(rows: readonly Pick<Contract, "effectiveFrom">[], at: Date): number {
-  let index = 0;
-  rows.forEach((row, i) => {
-    if (row.effectiveFrom <= at) index = i;
-  });
-  return index;
-}
 
 /** The form, filled in with a version's terms (amounts back in the shop currency); empty without a version. */
 export function contractFormValues(

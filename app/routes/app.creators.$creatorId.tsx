@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { creatorNotFound } from "~/components/CreatorErrorBoundary";
 import { data, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 
@@ -8,10 +9,6 @@ import { CreatorForm } from "~/components/CreatorForm";
 import { getCreator, updateCreator } from "~/models/creator.server";
 import { requireShop } from "~/models/shop.server";
 import { authenticate } from "~/shopify.server";
-
-function creatorNotFound(): Response {
-  return new Response("Creator not found", { status: 404 });
-}
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);

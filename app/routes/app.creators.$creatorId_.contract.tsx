@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { creatorNotFound } from "~/components/CreatorErrorBoundary";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
@@ -36,10 +37,6 @@ import { getCreator } from "~/models/creator.server";
 import { requireShop } from "~/models/shop.server";
 import { previewContract } from "~/services/preview-contract.server";
 import { authenticate } from "~/shopify.server";
-
-function creatorNotFound(): Response {
-  return new Response("Creator not found", { status: 404 });
-}
 
 /** An instant as the merchant reads it: in the shop's timezone. */
 function shopTime(instant: Date, timezone: string): string {

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { creatorNotFound } from "~/components/CreatorErrorBoundary";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -28,10 +29,6 @@ import { getCreator } from "~/models/creator.server";
 import { addDeliverable, listDeliverables, type DeliverableFieldErrors } from "~/models/deliverable.server";
 import { requireShop } from "~/models/shop.server";
 import { authenticate } from "~/shopify.server";
-
-function creatorNotFound(): Response {
-  return new Response("Creator not found", { status: 404 });
-}
 
 const KIND_LABELS: Record<DeliverableKind, string> = {
   POST: "Post",

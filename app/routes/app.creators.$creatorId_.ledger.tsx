@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { creatorNotFound } from "~/components/CreatorErrorBoundary";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
@@ -45,10 +46,6 @@ import {
 import { requireShop } from "~/models/shop.server";
 import { parsePayoutForm, recordPayout, type RecordPayoutFieldErrors } from "~/services/record-payout.server";
 import { authenticate } from "~/shopify.server";
-
-function creatorNotFound(): Response {
-  return new Response("Creator not found", { status: 404 });
-}
 
 const STATUS_TABS: { id: string; content: string; status: EntryStatus | null }[] = [
   { id: "all", content: "All", status: null },

@@ -8,6 +8,7 @@ import { payPeriodBounds, payPeriodOf } from "~/domain/commissions/pay-period";
 import { periodDependsOnOrders, periodPaysWithoutOrders } from "~/domain/commissions/period-dependencies";
 import { periodEntitlements } from "~/domain/commissions/period-entitlements";
 import { reconcileEntries } from "~/domain/commissions/reconcile-entries";
+import { versionInForce } from "~/domain/commissions/version-in-force";
 import { reversalAvailableAt } from "~/domain/ledger/reversal-available-at";
 
 export interface CreatorPeriodRef {
@@ -202,16 +203,6 @@ async function contractVersions(tx: Tx, shopId: string, creatorId: string) {
     orderBy: [{ effectiveFrom: "asc" }, { createdAt: "asc" }],
   });
   return rows.map((row: Contract) => ({ effectiveFrom: row.effectiveFrom, terms: parseTerms(row.terms) }));
-}
-
-/**
- * The version in force at `at`. A creator's first terms also cover orders placed before the merchant added them
- * (their code was already circulating); later versions apply from when they were made.
- */
-function versionInForce<T extends { effectiveFrom: Date }>(versions: readonly T[], at: Date): T | null {
-  let current: T | null = versions[0] ?? null;
-  for (const version of versions) if (version.effectiveFrom <= at) current = version;
-  return current;
 }
 
 export function commissionOrderOf(order: Order): CommissionOrder {

@@ -1,7 +1,7 @@
 import type { Shop } from "@prisma/client";
 import { prisma } from "~/db.server";
 import type { ContractTerms } from "~/domain/commissions/contract-terms";
-import { payPeriodBounds, payPeriodOf } from "~/domain/commissions/pay-period";
+import { payPeriodBounds, previousPayPeriod } from "~/domain/commissions/pay-period";
 import { previewPeriodEarnings, type PeriodEarningsPreview } from "~/domain/commissions/preview-period-earnings";
 import { commissionOrderOf } from "./post-commissions.server";
 
@@ -50,10 +50,4 @@ export async function previewContract(
     }),
     actualMinor: actual._sum.amountMinor ?? 0n,
   };
-}
-
-/** The pay period before the one `now` falls in. */
-function previousPayPeriod(now: Date, timezone: string): string {
-  const { start } = payPeriodBounds(payPeriodOf(now, timezone), timezone);
-  return payPeriodOf(new Date(start.getTime() - 1), timezone);
 }

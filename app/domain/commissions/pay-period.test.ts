@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { payPeriodBounds, payPeriodOf } from "./pay-period";
+import { payPeriodBounds, payPeriodOf, previousPayPeriod } from "./pay-period";
 
 describe("pay periods", () => {
   it("names the month in the shop's timezone", () => {
@@ -17,5 +17,12 @@ describe("pay periods", () => {
 
   it("refuses what is not a period", () => {
     expect(() => payPeriodBounds("2026-1", "UTC")).toThrow(/Not a pay period/);
+  });
+});
+
+describe("previousPayPeriod", () => {
+  it("is the month before, in the shop's timezone", () => {
+    expect(previousPayPeriod(new Date("2026-12-01T03:00:00Z"), "America/New_York")).toBe("2026-10");
+    expect(previousPayPeriod(new Date("2026-01-15T12:00:00Z"), "UTC")).toBe("2025-12");
   });
 });

@@ -12,3 +12,9 @@ export function payPeriodBounds(periodKey: string, timezone: string): { start: D
   const start = new TZDate(Number(match[1]), Number(match[2]) - 1, 1, timezone);
   return { start: new Date(start.getTime()), endExclusive: new Date(addMonths(start, 1).getTime()) };
 }
+
+/** The pay period before the one `instant` falls in. */
+export function previousPayPeriod(instant: Date, timezone: string): string {
+  const { start } = payPeriodBounds(payPeriodOf(instant, timezone), timezone);
+  return payPeriodOf(new Date(start.getTime() - 1), timezone);
+}

@@ -4,13 +4,24 @@ import { env } from "./utils/env.server";
 
 export const INBOX_QUEUE = "inbox";
 export const COMMISSIONS_QUEUE = "commissions";
+/** Work that calls Shopify's Admin API: rate-limited together, and paused as a whole when Shopify throttles. */
+export const SHOPIFY_ADMIN_QUEUE = "shopify-admin";
 
 export const JOB = {
   processInboxEvent: "process-inbox-event",
   sweepInbox: "sweep-inbox",
   settleCreatorPeriod: "settle-creator-period",
   sweepCreatorPeriods: "sweep-creator-periods",
+  fetchJourney: "fetch-journey",
+  sweepJourneys: "sweep-journeys",
+  syncOrdersPage: "sync-orders-page",
+  reconcileOrders: "reconcile-orders",
 } as const;
+
+export type ShopifyAdminJob =
+  | { kind: "fetch-journey"; shopId: string; orderId: string }
+  | { kind: "sync-orders-page"; syncId: string }
+  | { kind: "sweep" };
 
 export interface SettleCreatorPeriodJob {
   shopId: string;
@@ -71,9 +82,41 @@ export function createCommissionsQueue(connection: ConnectionOptions): Queue<Set
   });
 }
 
+export function createShopifyAdminQueue(connection: ConnectionOptions): Queue<ShopifyAdminJob> {
+  return new Queue<ShopifyAdminJob>(SHOPIFY_ADMIN_QUEUE, {
+    connection,
+    prefix: env().QUEUE_PREFIX,
+    defaultJobOptions: {
+      attempts: 6,
+      backoff: { type: "exponential", delay: 5_000 },
+      removeOnComplete: true,
+      removeOnFail: { count: 5_000 },
+    },
+  });
+}
+
 declare global {
   var __creatorLedgerInboxQueue: Queue<ProcessInboxEventJob> | undefined;
   var __creatorLedgerCommissionsQueue: Queue<SettleCreatorPeriodJob> | undefined;
+  var __creatorLedgerShopifyAdminQueue: Queue<ShopifyAdminJob> | undefined;
+}
+
+/** The web process's handle on the Admin API queue (the merchant starts an order import from the admin). */
+export function shopifyAdminQueue(): Queue<ShopifyAdminJob> {
+  if (!globalThis.__creatorLedgerShopifyAdminQueue) {
+    const connection = createRedis({ failFast: true });
+    const queue = createShopifyAdminQueue(connection);
+    globalThis.__creatorLedgerShopifyAdminQueue = queue;
+    const close = () => void queue.close().finally(() => connection.disconnect());
+    process.once("SIGTERM", close);
+    process.once("SIGINT", close);
+  }
+  return globalThis.__creatorLedgerShopifyAdminQueue;
+}
+
+/** One job per page: the page's position in the sync makes its id. */
+export function syncPageJobId(syncId: string, ordersQueued: number): string {
+  return `sync-${syncId}-${ordersQueued}`;
 }
 
 /** The web process's handle on the commissions queue (admin actions that change a period enqueue its settlement). */

@@ -4,16 +4,12 @@ import { RecoveringPrismaSessionStorage } from "./utils/session-storage.server";
 import { prisma } from "./db.server";
 import { installShop } from "./models/shop.server";
 import { env } from "./utils/env.server";
+import { SHOP_DETAILS_QUERY } from "./shopify/admin-operations";
 
 // The one Shopify API version of the app: shopify.app.toml and the checkout extension use the same.
 export const SHOPIFY_API_VERSION = ApiVersion.July26;
 
 const config = env();
-
-const SHOP_DETAILS_QUERY = `#graphql
-  query ShopDetails {
-    shop { name currencyCode ianaTimezone }
-  }`;
 
 const shopify = shopifyApp({
   apiKey: config.SHOPIFY_API_KEY,
@@ -29,13 +25,14 @@ const shopify = shopifyApp({
     afterAuth: async ({ session, admin }) => {
       const response = await admin.graphql(SHOP_DETAILS_QUERY);
       const { data } = (await response.json()) as {
-        data: { shop: { name: string; currencyCode: string; ianaTimezone: string } };
+        data: { shop: { name: string; currencyCode: string; ianaTimezone: string; primaryDomain: { url: string } | null } };
       };
       await installShop({
         domain: session.shop,
         name: data.shop.name,
         currencyCode: data.shop.currencyCode,
         timezone: data.shop.ianaTimezone,
+        storefrontUrl: data.shop.primaryDomain?.url ?? null,
       });
     },
   },

@@ -3,7 +3,7 @@ import { parse as parseToml } from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { orderPayloadSchema, parseOrderPayload } from "~/domain/orders/parse-order-payload";
 import { parseRefundPayload, refundPayloadSchema } from "~/domain/orders/parse-refund-payload";
-import { APP_TOPICS, COMPLIANCE_TOPICS, ORDER_TOPICS } from "~/services/receive-webhook.server";
+import { APP_TOPICS, COMPLIANCE_TOPICS, DISCOUNT_TOPICS, ORDER_TOPICS } from "~/services/receive-webhook.server";
 import { SHOPIFY_API_VERSION } from "~/shopify.server";
 import { shopifySample, shopifySchema } from "./helpers/shopify-samples";
 
@@ -95,7 +95,7 @@ describe("shopify.app.toml", () => {
 
   it("subscribes to every topic the app handles, and handles every topic it subscribes to", () => {
     const subscribed = subscriptions.flatMap((s) => [...(s.topics ?? []), ...(s.compliance_topics ?? [])]).map(stored);
-    expect(subscribed.sort()).toEqual([...ORDER_TOPICS, ...APP_TOPICS, ...COMPLIANCE_TOPICS].sort());
+    expect(subscribed.sort()).toEqual([...ORDER_TOPICS, ...DISCOUNT_TOPICS, ...APP_TOPICS, ...COMPLIANCE_TOPICS].sort());
   });
 
   it.each(subscriptions.map((s) => [s.uri, s] as const))("serves %s with a route that takes POST", async (uri, subscription) => {
@@ -104,7 +104,7 @@ describe("shopify.app.toml", () => {
     const route = await import(/* @vite-ignore */ `../${routeFile}`);
     expect(typeof route.action).toBe("function");
     const accepted =
-      uri === "/webhooks" ? ORDER_TOPICS : uri === "/webhooks/compliance" ? COMPLIANCE_TOPICS : APP_TOPICS;
+      uri === "/webhooks" ? [...ORDER_TOPICS, ...DISCOUNT_TOPICS] : uri === "/webhooks/compliance" ? COMPLIANCE_TOPICS : APP_TOPICS;
     for (const topic of [...(subscription.topics ?? []), ...(subscription.compliance_topics ?? [])]) {
       expect(accepted).toContain(stored(topic));
     }

@@ -125,6 +125,7 @@ export async function leaderboard(
       JOIN "Attribution" a ON a."orderId" = o."id" AND a."shopId" = o."shopId"
       WHERE o."shopId" = ${shopId}
         AND a."creatorId" IS NOT NULL
+        AND a."reviewStatus" <> 'REJECTED'
         AND o."cancelledAt" IS NULL
         AND o."processedAt" >= ${startUtc}
         AND o."processedAt" < ${endUtc}

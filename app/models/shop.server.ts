@@ -7,6 +7,8 @@ export interface ShopDetails {
   name: string;
   currencyCode: string;
   timezone: string;
+  /** The shop's primary domain, where tracking links send shoppers. */
+  storefrontUrl?: string | null;
 }
 
 /** Called after Shopify installs (or re-installs) the app in a store. */

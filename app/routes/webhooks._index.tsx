@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { methodNotAllowed, ORDER_TOPICS, receiveWebhook } from "~/services/receive-webhook.server";
+import { DISCOUNT_TOPICS, methodNotAllowed, ORDER_TOPICS, receiveWebhook } from "~/services/receive-webhook.server";
 
 export const loader = methodNotAllowed;
-export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, ORDER_TOPICS);
+export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, [...ORDER_TOPICS, ...DISCOUNT_TOPICS]);

@@ -1,4 +1,4 @@
-import type { Prisma, Shop } from "@prisma/client";
+import { Prisma, type Shop } from "@prisma/client";
 import { z } from "zod";
 import { fromMinorUnits } from "~/domain/money";
 import { InvalidPayloadError } from "~/domain/orders/parse-order-payload";
@@ -26,14 +26,37 @@ function customerOrdersFilter(shopId: string, customerId: number, orderIds: read
   };
 }
 
-/** customers/redact: the customer link and the URLs they arrived by are erased; the money facts stay for the ledger. */
+/**
+ * customers/redact: the customer link, the URLs and cart attributes they arrived with, their journey, their email
+ * hash and their survey free text are erased, and so are the attribution evidence entries quoting them; the money
+ * facts and the verdict stay for the ledger.
+ */
 export async function redactCustomer(tx: Prisma.TransactionClient, shop: Shop, payload: unknown): Promise<number> {
   const request = parseCustomerRequest(payload);
-  const { count } = await tx.order.updateMany({
+  const orders = await tx.order.findMany({
     where: customerOrdersFilter(shop.id, request.customer.id, request.orders_to_redact ?? []),
-    data: { customerGid: null, landingSite: null, referringSite: null },
+    select: { id: true, confirmationNumber: true },
   });
-  return count;
+  const orderIds = orders.map((order) => order.id);
+  await tx.order.updateMany({
+    where: { shopId: shop.id, id: { in: orderIds } },
+    data: {
+      customerGid: null,
+      landingSite: null,
+      referringSite: null,
+      noteAttributes: [],
+      customerEmailHash: null,
+      customerJourney: Prisma.DbNull,
+      journeyStatus: "UNAVAILABLE",
+    },
+  });
+  await tx.attribution.updateMany({ where: { shopId: shop.id, orderId: { in: orderIds } }, data: { evidence: [] } });
+  const confirmationNumbers = orders.map((order) => order.confirmationNumber).filter((n): n is string => n !== null);
+  await tx.surveyResponse.updateMany({
+    where: { shopId: shop.id, confirmationNumber: { in: confirmationNumbers } },
+    data: { otherText: null },
+  });
+  return orders.length;
 }
 
 /** customers/data_request: everything held about the customer, kept for the merchant to hand over. */
@@ -45,6 +68,13 @@ export async function exportCustomerData(tx: Prisma.TransactionClient, shop: Sho
     orderBy: { processedAt: "asc" },
   });
   const customerGid = `gid://shopify/Customer/${request.customer.id}`;
+  const surveyAnswers = await tx.surveyResponse.findMany({
+    where: {
+      shopId: shop.id,
+      confirmationNumber: { in: orders.map((order) => order.confirmationNumber).filter((n): n is string => n !== null) },
+    },
+    select: { confirmationNumber: true, optionLabel: true, otherText: true, answeredAt: true },
+  });
   const data = {
     customer: customerGid,
     orders: orders.map((order) => ({
@@ -56,8 +86,12 @@ export async function exportCustomerData(tx: Prisma.TransactionClient, shop: Sho
       discountCodes: order.discountCodes,
       landingSite: order.landingSite,
       referringSite: order.referringSite,
+      cartAttributes: order.noteAttributes,
+      customerJourney: order.customerJourney,
       attributedTo: order.attribution?.creator?.name ?? null,
+      attributionEvidence: order.attribution?.evidence ?? [],
     })),
+    surveyAnswers: surveyAnswers.map((answer) => ({ ...answer, answeredAt: answer.answeredAt.toISOString() })),
   };
   const dataRequestId = String(request.data_request?.id ?? `customer-${request.customer.id}`);
   await tx.customerDataExport.upsert({

@@ -1,7 +1,8 @@
-import type { Prisma, Shop } from "@prisma/client";
-import { attributeOrder, type Verdict } from "~/domain/attribution/attribute-order";
+import type { Attribution, Prisma, Shop } from "@prisma/client";
+import type { CustomerJourney, Verdict } from "~/domain/attribution/types";
 import { normalizeDiscountCode } from "~/domain/attribution/normalize-discount-code";
 import type { OrderFacts } from "~/domain/orders/order-facts";
+import { attributeStoredOrder } from "./attribute-order.server";
 import { postOrderCommissions, type CreatorPeriodRef } from "./post-commissions.server";
 
 export interface IngestedOrder {
@@ -18,18 +19,29 @@ export interface IngestedOrder {
  * the ledger lacks. Runs inside the caller's transaction; an advisory lock per order serialises concurrent
  * deliveries of the same order, so each one sees the previous one's ledger.
  */
-export async function ingestOrder(tx: Prisma.TransactionClient, shop: Shop, facts: OrderFacts): Promise<IngestedOrder> {
+export async function ingestOrder(
+  tx: Prisma.TransactionClient,
+  shop: Shop,
+  facts: OrderFacts,
+  /** The journey, when the order was read through Admin GraphQL; a ready one needs no later fetch. */
+  journey: CustomerJourney | null = null,
+): Promise<IngestedOrder> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${shop.id}/${facts.shopifyOrderGid}`}, 0))`;
 
   const existing = await tx.order.findUnique({
     where: { shopId_shopifyOrderGid: { shopId: shop.id, shopifyOrderGid: facts.shopifyOrderGid } },
   });
   const stored = !existing || existing.shopifyUpdatedAt <= facts.updatedAt;
-  const { updatedAt, lines, ...columns } = facts;
+  const { updatedAt, lines, noteAttributes, ...columns } = facts;
   const row = {
     ...columns,
+    normalizedDiscountCodes: facts.discountCodes.map(normalizeDiscountCode),
+    noteAttributes: noteAttributes.map((attribute) => ({ ...attribute })),
     lines: lines.map((line) => ({ productGid: line.productGid, netMinor: line.netMinor.toString() })),
     shopifyUpdatedAt: updatedAt,
+    ...(journey?.ready
+      ? { customerJourney: journey as unknown as Prisma.InputJsonObject, journeyStatus: "READY" as const }
+      : {}),
   };
   const order = stored
     ? await tx.order.upsert({
@@ -39,23 +51,8 @@ export async function ingestOrder(tx: Prisma.TransactionClient, shop: Shop, fact
       })
     : existing!;
 
-  const codes = await tx.discountCode.findMany({
-    where: { shopId: shop.id, normalizedCode: { in: order.discountCodes.map(normalizeDiscountCode) } },
-    select: { creatorId: true, code: true },
-  });
-  const verdict = attributeOrder({ discountCodes: order.discountCodes }, codes);
-  const attribution = {
-    creatorId: verdict.creatorId,
-    method: verdict.method,
-    evidence: { rule: verdict.rule, signals: verdict.evidence } as unknown as Prisma.InputJsonObject,
-  };
-  await tx.attribution.upsert({
-    where: { orderId: order.id },
-    create: { shopId: shop.id, orderId: order.id, ...attribution },
-    update: { ...attribution, decidedAt: new Date() },
-  });
-
-  const changedPeriods = await postOrderCommissions(tx, shop, order, verdict.creatorId, reversalCause(order, verdict));
+  const { verdict, commissionCreatorId, attribution } = await attributeStoredOrder(tx, shop, order);
+  const changedPeriods = await postOrderCommissions(tx, shop, order, commissionCreatorId, reversalCause(order, attribution));
   return { orderId: order.id, stored, verdict, changedPeriods };
 }
 
@@ -68,8 +65,23 @@ async function isNewCustomer(tx: Prisma.TransactionClient, shopId: string, facts
   return earlier === 0;
 }
 
-function reversalCause(order: { cancelledAt: Date | null }, verdict: Verdict): string {
+function reversalCause(order: { cancelledAt: Date | null }, attribution: Attribution): string {
   if (order.cancelledAt) return "order cancelled";
-  if (verdict.creatorId === null) return "the order no longer carries a creator's code";
+  if (attribution.reviewStatus === "PENDING") return `held for review (${attribution.flags.join(", ")})`;
+  if (attribution.reviewStatus === "REJECTED") return "rejected in review";
+  if (attribution.creatorId === null) return "the order no longer credits a creator";
   return "the order changed";
+}
+
+/**
+ * Re-decides a stored order's credit after a late fact (journey, survey answer, override, review) and brings its
+ * ledger in line. The caller settles the returned periods after its transaction commits.
+ */
+export async function reattributeOrder(tx: Prisma.TransactionClient, shop: Shop, orderId: string): Promise<IngestedOrder | null> {
+  const order = await tx.order.findFirst({ where: { id: orderId, shopId: shop.id } });
+  if (!order) return null;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${shop.id}/${order.shopifyOrderGid}`}, 0))`;
+  const { verdict, commissionCreatorId, attribution } = await attributeStoredOrder(tx, shop, order);
+  const changedPeriods = await postOrderCommissions(tx, shop, order, commissionCreatorId, reversalCause(order, attribution));
+  return { orderId: order.id, stored: true, verdict, changedPeriods };
 }

@@ -1,4 +1,5 @@
 import type { Contract, Order, Prisma, Shop } from "@prisma/client";
+import { COMMISSIONABLE_REVIEW_STATUSES } from "./attribute-order.server";
 import { addDays } from "date-fns";
 import type { CommissionOrder, Entitlement, PlannedEntry } from "~/domain/commissions/commission-facts";
 import type { ContractTerms } from "~/domain/commissions/contract-terms";
@@ -98,7 +99,8 @@ export async function settleCreatorPeriod(tx: Tx, ref: Omit<CreatorPeriodRef, "c
 
   const orders = (
     await tx.order.findMany({
-      where: { shopId: shop.id, processedAt: { gte: start, lt: endExclusive }, attribution: { creatorId: ref.creatorId } },
+      where: { shopId: shop.id, processedAt: { gte: start, lt: endExclusive }, attribution: { creatorId: ref.creatorId, reviewStatus: { in: COMMISSIONABLE_REVIEW_STATUSES } },
+      },
       orderBy: [{ processedAt: "asc" }, { id: "asc" }],
     })
   ).map(commissionOrderOf);

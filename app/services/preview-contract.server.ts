@@ -1,4 +1,5 @@
 import type { Shop } from "@prisma/client";
+import { COMMISSIONABLE_REVIEW_STATUSES } from "./attribute-order.server";
 import { prisma } from "~/db.server";
 import type { ContractTerms } from "~/domain/commissions/contract-terms";
 import { payPeriodBounds, previousPayPeriod } from "~/domain/commissions/pay-period";
@@ -30,7 +31,8 @@ export async function previewContract(
   // The same facts the period settlement reads.
   const [orders, deliverables, actual] = await Promise.all([
     prisma.order.findMany({
-      where: { shopId: shop.id, processedAt: { gte: start, lt: endExclusive }, attribution: { creatorId } },
+      where: { shopId: shop.id, processedAt: { gte: start, lt: endExclusive }, attribution: { creatorId, reviewStatus: { in: COMMISSIONABLE_REVIEW_STATUSES } },
+      },
       orderBy: [{ processedAt: "asc" }, { id: "asc" }],
     }),
     prisma.deliverable.findMany({

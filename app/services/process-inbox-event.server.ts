@@ -1,9 +1,12 @@
 import { Prisma, type InboxEvent, type PrismaClient, type Shop } from "@prisma/client";
+import { parseGraphqlOrder } from "~/domain/orders/parse-graphql-order";
 import { InvalidPayloadError, parseOrderPayload } from "~/domain/orders/parse-order-payload";
 import { parseRefundPayload } from "~/domain/orders/parse-refund-payload";
 import type { ProcessInboxEventJob } from "~/queues.server";
 import { eraseShop, exportCustomerData, redactCustomer } from "./compliance.server";
+import { applyDiscountWebhook, DISCOUNT_TOPICS } from "./discount-codes.server";
 import { ingestOrder } from "./ingest-order.server";
+import { ORDERS_SYNC_TOPIC } from "./order-sync.server";
 import type { CreatorPeriodRef } from "./post-commissions.server";
 
 /** After this many failed attempts an event stops being swept back into the queue; it stays visible with its error. */
@@ -62,6 +65,10 @@ async function applyEvent(tx: Prisma.TransactionClient, shop: Shop, event: Inbox
     case "ORDERS_PAID":
     case "ORDERS_CANCELLED":
       return (await ingestOrder(tx, shop, parseOrderPayload(event.payload))).changedPeriods;
+    case ORDERS_SYNC_TOPIC: {
+      const { facts, journey } = parseGraphqlOrder(event.payload);
+      return (await ingestOrder(tx, shop, facts, journey)).changedPeriods;
+    }
     case "REFUNDS_CREATE": {
       // The order's current_subtotal (orders/updated follows every refund) drives commissions; the refund is
       // kept for reporting and for proportional clawbacks.
@@ -83,6 +90,10 @@ async function applyEvent(tx: Prisma.TransactionClient, shop: Shop, event: Inbox
       await eraseShop(tx, shop, event.id);
       return [];
     default:
+      if (DISCOUNT_TOPICS.includes(event.topic)) {
+        await applyDiscountWebhook(tx, shop, event.topic, event.payload);
+        return [];
+      }
       throw new InvalidPayloadError(`No handler for topic ${event.topic}`);
   }
 }

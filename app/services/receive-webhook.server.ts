@@ -6,6 +6,12 @@ import { authenticate } from "~/shopify.server";
 import { logger } from "~/utils/logger.server";
 
 export const ORDER_TOPICS = ["ORDERS_CREATE", "ORDERS_UPDATED", "ORDERS_PAID", "ORDERS_CANCELLED", "REFUNDS_CREATE"];
+export const DISCOUNT_TOPICS = [
+  "DISCOUNTS_REDEEMCODE_ADDED",
+  "DISCOUNTS_REDEEMCODE_REMOVED",
+  "DISCOUNTS_DELETE",
+  "DISCOUNTS_UPDATE",
+];
 export const APP_TOPICS = ["APP_UNINSTALLED"];
 export const COMPLIANCE_TOPICS = ["CUSTOMERS_DATA_REQUEST", "CUSTOMERS_REDACT", "SHOP_REDACT"];
 

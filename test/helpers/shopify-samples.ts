@@ -39,7 +39,7 @@ export function sampleOrder(options: {
     id,
     admin_graphql_api_id: `gid://shopify/Order/${id}`,
     name: `#${id % 100000}`,
-    confirmation_number: `C${id}`.slice(0, 12),
+    confirmation_number: `C${String(id).slice(-11)}`,
     currency: "USD",
     presentment_currency: "USD",
     created_at: processedAt,

@@ -9,6 +9,10 @@ export interface OrderFacts {
   discountCodes: string[];
   landingSite: string | null;
   referringSite: string | null;
+  /** Cart attributes the storefront set (note_attributes / customAttributes). */
+  noteAttributes: NoteAttribute[];
+  /** hashEmail of the buyer's email: enough to recognise a creator buying with their own code. */
+  customerEmailHash: string | null;
   /** Integer minor units of the shop currency. */
   subtotalMinor: bigint;
   totalTaxMinor: bigint;
@@ -29,4 +33,9 @@ export interface OrderFacts {
 export interface OrderLine {
   productGid: string | null;
   netMinor: bigint;
+}
+
+export interface NoteAttribute {
+  name: string;
+  value: string;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hashEmail } from "../attribution/hash-email";
 import { toMinorUnits } from "../money";
 import { allocateProportionally } from "./allocate-proportionally";
 import type { OrderFacts, OrderLine } from "./order-facts";
@@ -34,6 +35,9 @@ export const orderPayloadSchema = z.object({
   taxes_included: z.boolean().nullish(),
   landing_site: z.string().nullish(),
   referring_site: z.string().nullish(),
+  note_attributes: z.array(z.object({ name: z.string(), value: z.unknown() })).nullish(),
+  email: z.string().nullish(),
+  contact_email: z.string().nullish(),
   discount_codes: z.array(z.object({ code: z.string() })).nullish(),
   subtotal_price_set: moneySetSchema,
   current_subtotal_price_set: moneySetSchema.nullish(),
@@ -41,7 +45,7 @@ export const orderPayloadSchema = z.object({
   current_total_tax_set: moneySetSchema.nullish(),
   total_shipping_price_set: moneySetSchema.nullish(),
   shipping_lines: z.array(z.object({ tax_lines: z.array(taxLineSchema).nullish() })).nullish(),
-  customer: z.object({ admin_graphql_api_id: z.string().nullish() }).nullish(),
+  customer: z.object({ admin_graphql_api_id: z.string().nullish(), email: z.string().nullish() }).nullish(),
   line_items: z.array(lineItemSchema).nullish(),
 });
 
@@ -77,6 +81,11 @@ export function parseOrderPayload(payload: unknown): OrderFacts {
     discountCodes: (order.discount_codes ?? []).map((discount) => discount.code),
     landingSite: order.landing_site ?? null,
     referringSite: order.referring_site ?? null,
+    noteAttributes: (order.note_attributes ?? []).map((attribute) => ({
+      name: attribute.name,
+      value: attribute.value == null ? "" : String(attribute.value),
+    })),
+    customerEmailHash: hashEmail(order.email ?? order.contact_email ?? order.customer?.email),
     subtotalMinor,
     totalTaxMinor,
     shippingMinor: shopMinor(order.total_shipping_price_set),

@@ -59,8 +59,14 @@ ADD COLUMN     "shopifyDiscountGid" TEXT;
 ALTER TABLE "Order" ADD COLUMN     "customerEmailHash" TEXT,
 ADD COLUMN     "customerJourney" JSONB,
 ADD COLUMN     "journeyAttempts" INTEGER NOT NULL DEFAULT 0,
+ADD COLUMN     "journeyCheckedAt" TIMESTAMP(3),
 ADD COLUMN     "journeyStatus" "JourneyStatus" NOT NULL DEFAULT 'PENDING',
-ADD COLUMN     "noteAttributes" JSONB NOT NULL DEFAULT '[]';
+ADD COLUMN     "noteAttributes" JSONB NOT NULL DEFAULT '[]',
+ADD COLUMN     "normalizedDiscountCodes" TEXT[] DEFAULT ARRAY[]::TEXT[];
+
+-- The same normalisation as normalizeDiscountCode: whitespace removed, upper case.
+UPDATE "Order" SET "normalizedDiscountCodes" =
+  ARRAY(SELECT upper(regexp_replace(c, '\s', '', 'g')) FROM unnest("discountCodes") AS c);
 
 -- AlterTable
 ALTER TABLE "Attribution" ADD COLUMN     "confidence" INTEGER NOT NULL DEFAULT 0,
@@ -207,3 +213,5 @@ ALTER TABLE "SurveyResponse" ADD CONSTRAINT "SurveyResponse_shopId_fkey" FOREIGN
 -- AddForeignKey
 ALTER TABLE "OrderSync" ADD CONSTRAINT "OrderSync_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
+-- CreateIndex
+CREATE INDEX "Order_normalizedDiscountCodes_idx" ON "Order" USING GIN ("normalizedDiscountCodes");

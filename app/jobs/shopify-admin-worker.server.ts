@@ -1,0 +1,126 @@
+import type { PrismaClient } from "@prisma/client";
+import { UnrecoverableError, Worker, type Job, type Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import {
+  JOB,
+  SHOPIFY_ADMIN_QUEUE,
+  syncPageJobId,
+  type ProcessInboxEventJob,
+  type SettleCreatorPeriodJob,
+  type ShopifyAdminJob,
+} from "~/queues.server";
+import { AdminApiAccessError, AdminApiThrottledError, adminGraphqlFor, type AdminGraphql } from "~/services/admin-api.server";
+import { ordersDueForJourney, refreshCustomerJourney } from "~/services/customer-journey.server";
+import {
+  failOrderSync,
+  reconcileSince,
+  shopsDueForReconcile,
+  startOrderSync,
+  syncOrdersPage,
+} from "~/services/order-sync.server";
+import { env } from "~/utils/env.server";
+import { logger } from "~/utils/logger.server";
+import { enqueueSettlements } from "./commissions-worker.server";
+
+export const SWEEP_ADMIN_WORK_EVERY_MS = 30_000;
+
+export interface ShopifyAdminWorkerOptions {
+  db: PrismaClient;
+  queue: Queue<ShopifyAdminJob>;
+  inboxQueue: Queue<ProcessInboxEventJob>;
+  commissionsQueue: Queue<SettleCreatorPeriodJob>;
+  connection: Redis;
+  /** How the worker reaches a shop's Admin API (the offline session, by default). */
+  adminFor?: (shopDomain: string) => Promise<AdminGraphql>;
+  sweepEveryMs?: number;
+}
+
+export async function enqueueSyncPage(queue: Queue<ShopifyAdminJob>, syncId: string, ordersQueued = 0) {
+  await queue.add(JOB.syncOrdersPage, { kind: "sync-orders-page", syncId }, { jobId: syncPageJobId(syncId, ordersQueued) });
+}
+
+export async function startShopifyAdminWorker(options: ShopifyAdminWorkerOptions): Promise<Worker> {
+  const { db, queue, connection } = options;
+  const adminFor = options.adminFor ?? adminGraphqlFor;
+  const shopDomainOf = async (shopId: string) =>
+    (await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { domain: true } })).domain;
+
+  const run = async (job: Job<ShopifyAdminJob>) => {
+    const data = job.data;
+    if (data.kind === "sweep") return sweep(options);
+    if (data.kind === "fetch-journey") {
+      const admin = await adminFor(await shopDomainOf(data.shopId));
+      const { outcome, changedPeriods } = await refreshCustomerJourney(db, admin, data);
+      await enqueueSettlements(options.commissionsQueue, changedPeriods);
+      return { outcome };
+    }
+    const sync = await db.orderSync.findUnique({ where: { id: data.syncId }, include: { shop: { select: { domain: true } } } });
+    if (!sync) return { missing: true };
+    const admin = await adminFor(sync.shop.domain);
+    const page = await syncOrdersPage(db, admin, options.inboxQueue, data.syncId);
+    if (!page.done) {
+      const { ordersQueued } = await db.orderSync.findUniqueOrThrow({ where: { id: data.syncId } });
+      await enqueueSyncPage(queue, data.syncId, ordersQueued);
+    }
+    return page;
+  };
+
+  const worker: Worker<ShopifyAdminJob> = new Worker<ShopifyAdminJob>(
+    SHOPIFY_ADMIN_QUEUE,
+    async (job) => {
+      try {
+        return await run(job);
+      } catch (error) {
+        if (error instanceof AdminApiThrottledError) {
+          // Pauses the whole queue and puts the job back without spending one of its attempts.
+          await worker.rateLimit(error.retryAfterMs);
+          throw Worker.RateLimitError();
+        }
+        if (error instanceof AdminApiAccessError) throw new UnrecoverableError(error.message);
+        throw error;
+      }
+    },
+    { connection, prefix: env().QUEUE_PREFIX, concurrency: 4, limiter: { max: 10, duration: 1_000 } },
+  );
+  worker.on("failed", (job, error) => {
+    logger.error({ jobId: job?.id, jobName: job?.name, attemptsMade: job?.attemptsMade, err: error }, "job failed");
+    const finalAttempt = !job || error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+    if (job?.data.kind === "sync-orders-page" && finalAttempt) {
+      void failOrderSync(db, job.data.syncId, error.message).catch((err) => logger.error({ err }, "could not mark the sync failed"));
+    }
+  });
+  worker.on("error", (error) => logger.error({ err: error }, "worker error"));
+
+  await queue.upsertJobScheduler(
+    JOB.sweepJourneys,
+    { every: options.sweepEveryMs ?? SWEEP_ADMIN_WORK_EVERY_MS },
+    { name: JOB.sweepJourneys, data: { kind: "sweep" }, opts: { removeOnComplete: true, removeOnFail: 100 } },
+  );
+  return worker;
+}
+
+/** Postgres holds the to-do list: journeys due to be asked for, and shops due a reconciliation. */
+async function sweep(options: ShopifyAdminWorkerOptions) {
+  const { db, queue } = options;
+  const due = await ordersDueForJourney(db);
+  if (due.length) {
+    await queue.addBulk(
+      due.map((order) => ({
+        name: JOB.fetchJourney,
+        data: { kind: "fetch-journey" as const, shopId: order.shopId, orderId: order.id },
+        opts: { jobId: `journey-${order.id}-${order.journeyAttempts}` },
+      })),
+    );
+  }
+  let reconciling = 0;
+  for (const shop of await shopsDueForReconcile(db)) {
+    try {
+      const sync = await startOrderSync(db, shop.id, "RECONCILE", reconcileSince(shop.ordersSyncedThrough));
+      await enqueueSyncPage(queue, sync.id);
+      reconciling += 1;
+    } catch (error) {
+      logger.warn({ err: error, shopId: shop.id }, "reconciliation not started");
+    }
+  }
+  return { journeys: due.length, reconciling };
+}

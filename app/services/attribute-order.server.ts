@@ -3,12 +3,13 @@ import { applyOverride, attributeOrder, HOLDING_FLAGS } from "~/domain/attributi
 import { hashEmail } from "~/domain/attribution/hash-email";
 import { referencesOf } from "~/domain/attribution/references";
 import { parseAttributionRules } from "~/domain/attribution/rules";
+import { parseCustomerJourneySummary } from "~/domain/attribution/signals";
+import { hostAndPath } from "~/domain/attribution/url-parts";
 import type {
   AttributionFacts,
   CodeUsage,
   CreatorDirectory,
   CustomerAcquisition,
-  CustomerJourney,
   Verdict,
 } from "~/domain/attribution/types";
 import type { NoteAttribute } from "~/domain/orders/order-facts";
@@ -43,7 +44,7 @@ export async function attributeStoredOrder(tx: Tx, shop: Shop, order: Order): Pr
     landingSite: order.landingSite,
     referringSite: order.referringSite,
     noteAttributes: (order.noteAttributes ?? []) as unknown as NoteAttribute[],
-    journey: (order.customerJourney ?? null) as unknown as CustomerJourney | null,
+    journey: parseCustomerJourneySummary(order.customerJourney ?? null),
     survey: survey
       ? { creatorId: survey.creatorId, optionLabel: survey.optionLabel, answeredAt: survey.answeredAt.toISOString() }
       : null,
@@ -136,28 +137,21 @@ async function loadDirectory(
         })
       : [],
   ]);
-  const referrerKeys = [facts.referringSite, facts.journey?.firstVisit?.referrerUrl, facts.journey?.lastVisit?.referrerUrl]
-    .map((url) => (url ? referrerKeyOf(url) : null))
-    .filter((key): key is string => !!key);
-  const byReferrer = referrerKeys.length
-    ? await tx.$queryRaw<{ id: string }[]>`
-        SELECT c.id FROM "Creator" c
-        WHERE c."shopId" = ${shopId}::uuid AND EXISTS (
-          SELECT 1 FROM unnest(c."referrerDomains") d, unnest(${referrerKeys}::text[]) k
-          WHERE k = d OR k LIKE d || '/%')`
-    : [];
   const creatorIds = new Set<string>([
     ...codes.map((c) => c.creatorId),
     ...links.map((l) => l.creatorId),
     ...clicks.map((c) => c.creatorId),
-    ...byReferrer.map((c) => c.id),
-    ...(facts.survey?.creatorId ? [facts.survey.creatorId] : []),
+    ...refs.creatorIds,
     ...(acquisition ? [acquisition.creatorId] : []),
   ]);
   const creators = await tx.creator.findMany({
     where: {
       shopId,
-      OR: [{ id: { in: [...creatorIds] } }, ...(refs.handles.length ? [{ handle: { in: refs.handles } }] : [])],
+      OR: [
+        { id: { in: [...creatorIds].filter((id) => UUID.test(id)) } },
+        ...(refs.handles.length ? [{ handle: { in: refs.handles, mode: "insensitive" as const } }] : []),
+        ...(refs.referrerPrefixes.length ? [{ referrerDomains: { hasSome: refs.referrerPrefixes } }] : []),
+      ],
     },
     select: { id: true, handle: true, referrerDomains: true, customerGid: true, email: true },
   });
@@ -200,19 +194,6 @@ async function codeUsageOf(tx: Tx, shopId: string, order: Order, directory: Crea
   });
 }
 
-/** "https://www.Instagram.com/maya/" → "instagram.com/maya": how creators' referrer domains are written. */
-export function referrerKeyOf(url: string): string | null {
-  try {
-    const parsed = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `https://${url}`);
-    const host = parsed.hostname.toLowerCase().replace(/^www\./, "");
-    const path = parsed.pathname.replace(/\/+$/, "").toLowerCase();
-    return host ? `${host}${path}` : null;
-  } catch {
-    return null;
-  }
-}
-
 function hostOf(url: string): string | null {
-  const key = referrerKeyOf(url);
-  return key ? key.split("/")[0]! : null;
+  return hostAndPath(url)?.split("/")[0] ?? null;
 }

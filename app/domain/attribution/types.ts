@@ -125,7 +125,10 @@ export interface CodeUsage {
 export interface AttributionRules {
   /** Highest first. A kind left out is still shown as evidence but never credits anyone. */
   precedence: SignalKind[];
-  /** A touch (click, visit, survey answer) older than this many days before the order does not credit. */
+  /**
+   * A touch (click, visit) older than this many days before the order, or after it, does not credit. Survey answers
+   * are given after the order and are not held to the window.
+   */
   windowDays: number;
   /** Among several touches of the deciding kind pointing at different creators: the earliest or the latest. */
   touchModel: "FIRST" | "LAST";

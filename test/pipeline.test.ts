@@ -109,7 +109,7 @@ describe("order pipeline: webhook → inbox → worker → attribution → ledge
       ["COMMISSION", 1000n],
       ["REVERSAL", -1000n],
     ]);
-    expect(entries[1]!.reason).toMatch(/no longer carries a creator's code/);
+    expect(entries[1]!.reason).toMatch(/no longer credits a creator/);
     const attribution = await prisma.attribution.findFirstOrThrow({ where: { order: { shopifyOrderGid: placed.admin_graphql_api_id } } });
     expect(attribution).toMatchObject({ creatorId: null, method: "NONE" });
   });

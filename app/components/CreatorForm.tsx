@@ -5,6 +5,11 @@ import { BlockStack, Button, Card, FormLayout, InlineStack, Link, Text, TextFiel
 export interface CreatorFormValues {
   name: string;
   email: string;
+  handle: string;
+  /** One site or profile per line. */
+  referrerDomains: string;
+  /** The creator's customer ID in the shop (the number, or its gid); empty when unknown. */
+  customerGid: string;
   discountCode: string;
   /** Only asked when adding a creator: it becomes their first contract. Ignored when editing. */
   revenueSharePercent?: string;
@@ -13,7 +18,30 @@ export interface CreatorFormValues {
 /** Messages per form field, as the creator model's `fieldErrors` returns them. */
 export type CreatorFormErrors = Partial<Record<keyof CreatorFormValues, string>>;
 
-export const EMPTY_CREATOR_FORM: CreatorFormValues = { name: "", email: "", discountCode: "", revenueSharePercent: "" };
+export const EMPTY_CREATOR_FORM: CreatorFormValues = {
+  name: "",
+  email: "",
+  handle: "",
+  referrerDomains: "",
+  customerGid: "",
+  discountCode: "",
+  revenueSharePercent: "",
+};
+
+/**
+ * The handle the add form proposes for a name: "Maya Fit" → "maya-fit", "Zoë O'Brien" → "zoe-o-brien". Lower-case
+ * letters, digits and single hyphens, at most 40 characters; empty when the name has none of those.
+ */
+export function suggestHandle(name: string): string {
+  return name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+/, "")
+    .slice(0, 40)
+    .replace(/-+$/, "");
+}
 
 interface CreatorFormProps {
   defaultValues: CreatorFormValues;
@@ -23,16 +51,28 @@ interface CreatorFormProps {
 }
 
 /**
- * The add and edit forms of a creator. Posts `name`, `email`, `discountCode` (and, when adding, `revenueSharePercent`)
- * to the current route's action, which validates them and answers 400 with `fieldErrors` shown next to each field.
+ * The add and edit forms of a creator. Posts `name`, `email`, `handle`, `referrerDomains`, `customerGid`,
+ * `discountCode` (and, when adding, `revenueSharePercent`) to the current route's action, which validates them and
+ * answers 400 with `fieldErrors` shown next to each field. When adding, the handle follows the name until the merchant
+ * edits it.
  */
 export function CreatorForm({ defaultValues, fieldErrors = {}, mode }: CreatorFormProps) {
   const { creatorId } = useParams();
   const editing = mode === "edit";
   const [values, setValues] = useState(defaultValues);
+  // Editing keeps the saved handle; adding suggests one from the name until the merchant types their own.
+  const [handleEdited, setHandleEdited] = useState(editing || defaultValues.handle !== "");
   const navigation = useNavigation();
   const saving = navigation.state !== "idle" && navigation.formMethod?.toUpperCase() === "POST";
   const set = (field: keyof CreatorFormValues) => (value: string) => setValues((current) => ({ ...current, [field]: value }));
+  const setName = (name: string) =>
+    setValues((current) => ({ ...current, name, handle: handleEdited ? current.handle : suggestHandle(name) }));
+  const setHandle = (handle: string) => {
+    if (editing) return setValues((current) => ({ ...current, handle }));
+    // When adding, clearing the field hands it back to the suggestion.
+    setHandleEdited(handle !== "");
+    setValues((current) => ({ ...current, handle: handle === "" ? suggestHandle(current.name) : handle }));
+  };
 
   return (
     // noValidate: the server's messages are the ones merchants see, inline, not the browser's bubbles.
@@ -44,8 +84,24 @@ export function CreatorForm({ defaultValues, fieldErrors = {}, mode }: CreatorFo
               label="Name"
               name="name"
               value={values.name}
-              onChange={set("name")}
+              onChange={setName}
               error={fieldErrors.name}
+              autoComplete="off"
+              requiredIndicator
+            />
+            <TextField
+              label="Handle"
+              name="handle"
+              value={values.handle}
+              onChange={setHandle}
+              error={fieldErrors.handle}
+              helpText={
+                <>
+                  Names the creator in their links: shoppers arrive with <Text as="span" fontWeight="medium">ref={values.handle || "handle"}</Text>,
+                  and it is the links&apos; campaign in Shopify&apos;s reports unless you choose another. Lower-case letters, digits
+                  and hyphens.
+                </>
+              }
               autoComplete="off"
               requiredIndicator
             />
@@ -97,6 +153,27 @@ export function CreatorForm({ defaultValues, fieldErrors = {}, mode }: CreatorFo
                 />
               </FormLayout.Group>
             )}
+            <TextField
+              label="Sites and profiles"
+              name="referrerDomains"
+              value={values.referrerDomains}
+              onChange={set("referrerDomains")}
+              error={fieldErrors.referrerDomains}
+              multiline={3}
+              placeholder={"instagram.com/maya\nmayafit.com"}
+              helpText="Where the creator posts, one per line (up to 20). Shoppers who come from these are credited to the creator, and their code used anywhere else is flagged for you to review. Optional."
+              autoComplete="off"
+            />
+            <TextField
+              label="Customer account"
+              name="customerGid"
+              value={values.customerGid}
+              onChange={set("customerGid")}
+              error={fieldErrors.customerGid}
+              placeholder="7421983321"
+              helpText="If the creator shops with you: their customer ID, the number at the end of their customer page's address in Shopify. Orders they place themselves are flagged for you to review. Optional."
+              autoComplete="off"
+            />
           </FormLayout>
         </Card>
         {editing && creatorId ? (

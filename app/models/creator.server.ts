@@ -5,6 +5,99 @@ import { normalizeDiscountCode } from "~/domain/attribution/normalize-discount-c
 import { termsForModel } from "~/domain/commissions/contract-presets";
 import { parseTerms, serializeTerms } from "~/domain/commissions/contract-terms-schema";
 
+/** A creator's handle: the `ref` of their links and the default utm_campaign. Lower-case, 1–40 characters. */
+export const HANDLE_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
+export const MAX_REFERRER_DOMAINS = 20;
+
+const HOST_PATTERN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])$/;
+
+/**
+ * A site or profile the creator sends shoppers from, as attribution matches it: lower-case host and optional path,
+ * without scheme, leading "www.", query, fragment or trailing slash ("https://www.MayaFit.com/" → "mayafit.com",
+ * "instagram.com/maya/" → "instagram.com/maya"). Null when the entry is not a web address.
+ */
+export function normalizeReferrerDomain(entry: string): string | null {
+  const value = entry
+    .trim()
+    .toLowerCase()
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//, "");
+  if (value === "" || value.length > 255 || /[\s\\]/.test(value) || value.startsWith("/")) return null;
+  let url: URL;
+  try {
+    url = new URL(`https://${value}`);
+  } catch {
+    return null;
+  }
+  // "maya@gmail.com" is an email address, not a site (tiktok.com/@maya is fine: the @ is in the path).
+  if (url.port !== "" || url.username !== "" || url.password !== "") return null;
+  const host = url.hostname.replace(/^www\./, "");
+  if (host.length > 253 || !HOST_PATTERN.test(host)) return null;
+  return host + url.pathname.replace(/\/+$/, "");
+}
+
+/** "gid://shopify/Customer/123", "123" or the customer's admin page address → "gid://shopify/Customer/123"; else null. */
+export function parseCustomerGid(value: string): string | null {
+  const id =
+    /^(?:gid:\/\/shopify\/Customer\/)?([1-9]\d{0,19})$/.exec(value)?.[1] ??
+    /^https:\/\/[a-z0-9.-]+\/[^?#]*\/customers\/([1-9]\d{0,19})(?:[/?#].*)?$/i.exec(value)?.[1];
+  return id ? `gid://shopify/Customer/${id}` : null;
+}
+
+/** A form posts text; tests and seeds may pass nothing (optional fields) or a list (referrer domains). */
+const optionalText = z
+  .union([z.string(), z.array(z.string()), z.undefined(), z.null()])
+  .transform((value) => (Array.isArray(value) ? value.join("\n") : (value ?? "")));
+
+const referrerDomainsSchema = optionalText.pipe(
+  z
+    .string()
+    .max(10_000, "Enter at most 20 sites, one per line")
+    .transform((text, ctx) => {
+      const lines = text
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== "");
+      const invalid = lines.filter((line) => normalizeReferrerDomain(line) === null);
+      if (invalid.length > 0) {
+        const first = invalid[0]!.length > 60 ? `${invalid[0]!.slice(0, 57)}…` : invalid[0]!;
+        const more = invalid.length > 1 ? ` (and ${invalid.length - 1} more)` : "";
+        ctx.addIssue({
+          code: "custom",
+          message: `“${first}”${more} is not a site address. Enter one per line, like mayafit.com or instagram.com/maya`,
+        });
+        return z.NEVER;
+      }
+      const domains = [...new Set(lines.map((line) => normalizeReferrerDomain(line)!))];
+      if (domains.length > MAX_REFERRER_DOMAINS) {
+        ctx.addIssue({
+          code: "custom",
+          message: `Enter at most ${MAX_REFERRER_DOMAINS} sites (there are ${domains.length}): keep the ones the creator posts from most`,
+        });
+        return z.NEVER;
+      }
+      return domains;
+    }),
+);
+
+const customerGidSchema = optionalText.pipe(
+  z
+    .string()
+    .trim()
+    .transform((value, ctx) => {
+      if (value === "") return null;
+      const gid = parseCustomerGid(value);
+      if (!gid) {
+        ctx.addIssue({
+          code: "custom",
+          message:
+            "Enter the customer ID from their customer page in Shopify (the number at the end of its address, like 7421983321), or leave it blank",
+        });
+        return z.NEVER;
+      }
+      return gid;
+    }),
+);
+
 export const creatorInputSchema = z.object({
   name: z.string().trim().min(1, "Enter the creator's name").max(100, "Keep the name under 100 characters"),
   email: z
@@ -13,6 +106,17 @@ export const creatorInputSchema = z.object({
     .max(254, "Email is too long")
     .transform((value) => (value === "" ? null : value.toLowerCase()))
     .pipe(z.email("Enter a valid email address, like name@example.com").nullable()),
+  handle: optionalText.pipe(
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .min(1, "Enter a handle, like maya-fit")
+      .max(40, "Keep the handle to 40 characters or fewer")
+      .regex(HANDLE_PATTERN, "Use lower-case letters, digits and hyphens, starting and ending with a letter or digit, like maya-fit"),
+  ),
+  referrerDomains: referrerDomainsSchema,
+  customerGid: customerGidSchema,
   discountCode: z
     .string()
     .trim()
@@ -37,8 +141,20 @@ export interface CreatorSummary {
   id: string;
   name: string;
   email: string | null;
+  handle: string;
+  /** Normalized: "mayafit.com", "instagram.com/maya". */
+  referrerDomains: string[];
+  customerGid: string | null;
   discountCodes: string[];
   revenueSharePercent: string | null;
+}
+
+export interface CreatorDiscountCode {
+  id: string;
+  code: string;
+  origin: "CREATED_IN_APP" | "LINKED";
+  createdAt: Date;
+  retiredAt: Date | null;
 }
 
 export async function listCreators(shopId: string): Promise<CreatorSummary[]> {
@@ -63,6 +179,16 @@ export async function getCreator(shopId: string, creatorId: string): Promise<Cre
     },
   });
   return creator ? toSummary(creator) : null;
+}
+
+/** Every discount code of the creator, retired ones included (past orders keep them), oldest first. */
+export async function listCreatorDiscountCodes(shopId: string, creatorId: string): Promise<CreatorDiscountCode[]> {
+  if (!z.guid().safeParse(creatorId).success) return [];
+  return prisma.discountCode.findMany({
+    where: { shopId, creatorId },
+    orderBy: [{ createdAt: "asc" }, { code: "asc" }],
+    select: { id: true, code: true, origin: true, createdAt: true, retiredAt: true },
+  });
 }
 
 export function validateCreatorInput(
@@ -91,9 +217,9 @@ function fieldErrorsOf(error: z.ZodError): CreatorFieldErrors {
 export async function createCreator(shopId: string, raw: Record<string, unknown>, now = new Date()): Promise<CreatorSaveResult> {
   const validation = validateCreatorInput(raw);
   if (!validation.ok) return validation;
-  const { name, email, discountCode, revenueSharePercent } = validation.input;
-  return saveUnlessCodeTaken(shopId, discountCode, null, async (tx) => {
-    const creator = await tx.creator.create({ data: { shopId, name, email } });
+  const { name, email, handle, referrerDomains, customerGid, discountCode, revenueSharePercent } = validation.input;
+  return saveUnlessTaken(shopId, { discountCode, handle }, null, async (tx) => {
+    const creator = await tx.creator.create({ data: { shopId, name, email, handle, referrerDomains, customerGid } });
     await tx.discountCode.create({
       data: { shopId, creatorId: creator.id, code: discountCode, normalizedCode: normalizeDiscountCode(discountCode) },
     });
@@ -103,8 +229,8 @@ export async function createCreator(shopId: string, raw: Record<string, unknown>
 }
 
 /**
- * Changes the creator's name, email and primary discount code. Compensation is not edited here: a new contract
- * version is saved from the contract page.
+ * Changes the creator's name, email, handle, referrer domains, customer account and primary discount code.
+ * Compensation is not edited here: a new contract version is saved from the contract page.
  */
 export async function updateCreator(
   shopId: string,
@@ -115,9 +241,9 @@ export async function updateCreator(
   if (!existing) return null;
   const validation = validateCreatorEdit(raw);
   if (!validation.ok) return validation;
-  const { name, email, discountCode } = validation.input;
-  return saveUnlessCodeTaken(shopId, discountCode, creatorId, async (tx) => {
-    await tx.creator.update({ where: { id: creatorId }, data: { name, email } });
+  const { name, email, handle, referrerDomains, customerGid, discountCode } = validation.input;
+  return saveUnlessTaken(shopId, { discountCode, handle }, creatorId, async (tx) => {
+    await tx.creator.update({ where: { id: creatorId }, data: { name, email, handle, referrerDomains, customerGid } });
     const normalizedCode = normalizeDiscountCode(discountCode);
     const [primaryCode] = await tx.discountCode.findMany({ where: { creatorId }, orderBy: { createdAt: "asc" }, take: 1 });
     if (!primaryCode) {
@@ -129,28 +255,49 @@ export async function updateCreator(
   });
 }
 
-async function saveUnlessCodeTaken(
+/** Saves unless another creator of the shop has the discount code or the handle; each taken field names its owner. */
+async function saveUnlessTaken(
   shopId: string,
-  discountCode: string,
+  wanted: { discountCode: string; handle: string },
   creatorId: string | null,
   save: (tx: Prisma.TransactionClient) => Promise<string>,
 ): Promise<CreatorSaveResult> {
-  const owner = await prisma.discountCode.findUnique({
-    where: { shopId_normalizedCode: { shopId, normalizedCode: normalizeDiscountCode(discountCode) } },
-    include: { creator: { select: { name: true } } },
-  });
-  if (owner && owner.creatorId !== creatorId) {
-    return { ok: false, fieldErrors: { discountCode: `${owner.code} already belongs to ${owner.creator.name}` } };
+  const { discountCode, handle } = wanted;
+  const [codeOwner, handleOwner] = await Promise.all([
+    prisma.discountCode.findUnique({
+      where: { shopId_normalizedCode: { shopId, normalizedCode: normalizeDiscountCode(discountCode) } },
+      include: { creator: { select: { name: true } } },
+    }),
+    prisma.creator.findUnique({ where: { shopId_handle: { shopId, handle } }, select: { id: true, name: true } }),
+  ]);
+  const fieldErrors: CreatorFieldErrors = {};
+  if (codeOwner && codeOwner.creatorId !== creatorId) {
+    fieldErrors.discountCode = `${codeOwner.code} already belongs to ${codeOwner.creator.name}`;
   }
+  if (handleOwner && handleOwner.id !== creatorId) {
+    fieldErrors.handle = `${handle} is already the handle of ${handleOwner.name}: choose another`;
+  }
+  if (Object.keys(fieldErrors).length > 0) return { ok: false, fieldErrors };
   try {
     return { ok: true, creatorId: await prisma.$transaction(save) };
   } catch (error) {
-    // Two merchants saving the same code at once: the unique index decides, the loser gets the same message.
+    // Two merchants saving the same code or handle at once: the unique index decides, the loser is told which.
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-      return { ok: false, fieldErrors: { discountCode: `${discountCode} already belongs to another creator` } };
+      return uniqueViolationErrors(error, wanted);
     }
     throw error;
   }
+}
+
+function uniqueViolationErrors(
+  error: Prisma.PrismaClientKnownRequestError,
+  { discountCode, handle }: { discountCode: string; handle: string },
+): CreatorSaveResult {
+  const target = JSON.stringify(error.meta ?? {});
+  if (/handle/i.test(target)) {
+    return { ok: false, fieldErrors: { handle: `${handle} is already the handle of another creator: choose another` } };
+  }
+  return { ok: false, fieldErrors: { discountCode: `${discountCode} already belongs to another creator` } };
 }
 
 function revenueShareContract(shopId: string, creatorId: string, percent: string, effectiveFrom: Date) {
@@ -172,6 +319,9 @@ function toSummary(creator: CreatorWithRelations): CreatorSummary {
     id: creator.id,
     name: creator.name,
     email: creator.email,
+    handle: creator.handle,
+    referrerDomains: creator.referrerDomains,
+    customerGid: creator.customerGid,
     discountCodes: creator.discountCodes.map((code) => code.code),
     revenueSharePercent: currentRevenueSharePercent(creator.contracts[0]),
   };

@@ -20,7 +20,8 @@ async function createShop(timezone = "UTC"): Promise<Shop> {
 }
 
 async function createCreator(shop: Shop, name: string, codes: string[] = [`${name.toUpperCase()}10`]): Promise<Creator> {
-  const creator = await prisma.creator.create({ data: { shopId: shop.id, name } });
+  const handle = `${name.toLowerCase()}-${randomUUID().slice(0, 8)}`;
+  const creator = await prisma.creator.create({ data: { shopId: shop.id, name, handle } });
   for (const code of codes) {
     await prisma.discountCode.create({
       data: { shopId: shop.id, creatorId: creator.id, code, normalizedCode: normalizeDiscountCode(code) },

@@ -38,6 +38,7 @@ export default function EditCreatorPage() {
       backAction={{ content: "Creators", url: "/app/creators" }}
       secondaryActions={[
         { content: "Contract", url: `/app/creators/${creator.id}/contract` },
+        { content: "Codes and links", url: `/app/creators/${creator.id}/links` },
         { content: "Ledger", url: `/app/creators/${creator.id}/ledger` },
       ]}
       narrowWidth
@@ -49,6 +50,10 @@ export default function EditCreatorPage() {
         defaultValues={{
           name: creator.name,
           email: creator.email ?? "",
+          handle: creator.handle,
+          referrerDomains: creator.referrerDomains.join("\n"),
+          // The number the merchant sees in Shopify admin; the form accepts it or the full gid.
+          customerGid: creator.customerGid?.replace("gid://shopify/Customer/", "") ?? "",
           discountCode: creator.discountCodes[0] ?? "",
           revenueSharePercent: "",
         }}

@@ -65,7 +65,13 @@ export default function CreatorsPage() {
               resourceName={{ singular: "creator", plural: "creators" }}
               itemCount={creators.length}
               selectable={false}
-              headings={[{ title: "Name" }, { title: "Email" }, { title: "Discount code" }, { title: "Revenue share", alignment: "end" }]}
+              headings={[
+                { title: "Name" },
+                { title: "Handle" },
+                { title: "Email" },
+                { title: "Discount code" },
+                { title: "Revenue share", alignment: "end" },
+              ]}
             >
               {creators.map((creator, index) => (
                 <IndexTable.Row id={creator.id} key={creator.id} position={index}>
@@ -76,6 +82,7 @@ export default function CreatorsPage() {
                       </Text>
                     </Link>
                   </IndexTable.Cell>
+                  <IndexTable.Cell>{creator.handle}</IndexTable.Cell>
                   <IndexTable.Cell>{creator.email ?? "—"}</IndexTable.Cell>
                   <IndexTable.Cell>{creator.discountCodes.length > 0 ? creator.discountCodes.join(", ") : "—"}</IndexTable.Cell>
                   <IndexTable.Cell>

@@ -16,7 +16,15 @@ export async function createTestShop(overrides: { currencyCode?: string; timezon
 
 export async function createTestCreator(
   shopId: string,
-  input: { name?: string; email?: string; discountCode?: string; revenueSharePercent?: string } = {},
+  input: {
+    name?: string;
+    email?: string;
+    handle?: string;
+    referrerDomains?: string;
+    customerGid?: string;
+    discountCode?: string;
+    revenueSharePercent?: string;
+  } = {},
   effectiveFrom = new Date("2020-01-01T00:00:00Z"),
 ) {
   const suffix = randomUUID().slice(0, 6).toUpperCase();
@@ -25,6 +33,10 @@ export async function createTestCreator(
     {
       name: input.name ?? `Creator ${suffix}`,
       email: input.email ?? "",
+      // Unique in the shop, like the code: "creator-3f9a1c".
+      handle: input.handle ?? `creator-${suffix.toLowerCase()}`,
+      referrerDomains: input.referrerDomains ?? "",
+      customerGid: input.customerGid ?? "",
       discountCode: input.discountCode ?? `CODE${suffix}`,
       revenueSharePercent: input.revenueSharePercent ?? "10",
     },

@@ -24,3 +24,20 @@ export { OrderGenerator, API_VERSION, HOUSE_CODES, percentFromCode, varyCodeSpel
 export { webhookHmac, verifyWebhookHmac, webhookHeaders } from "./signing";
 export { formatAmount, parseAmount, currencyDecimals } from "./money";
 export { formatInTimeZone } from "./time";
+export { AdminApi, type AdminApiOptions, type RecordedAdminRequest } from "./admin-api";
+export { AccessTokens, type AccessTokenGrant } from "./access-tokens";
+export { adminSchema, adminSchemaPath } from "./admin-schema";
+export { attachAdminTunnel, isShopifyAdminHost } from "./admin-tunnel";
+export { createCertificateAuthority, type CertificateAuthority } from "./certificates";
+export { DiscountStore, DiscountCodeTakenError, discountGid, type CodeDiscount, type NewCodeDiscount, type DiscountEvent } from "./discounts";
+export {
+  ATTRIBUTION_SIGNALS,
+  creatorTraffic,
+  organicTraffic,
+  signalsAvailableTo,
+  type AttributionSignal,
+  type ClickIdProvider,
+  type CreatorSignals,
+  type OrderTraffic,
+  type Visit,
+} from "./traffic";

@@ -1,10 +1,12 @@
 // CLI: npx tsx test/simulator/main.ts --app http://localhost:3000 --shop demo-creator-store.myshopify.com
 //   (or `npm run simulator -- --app …`). The API secret comes from --secret or SHOPIFY_API_SECRET.
 import { parseArgs } from "node:util";
+import { adminApiProxyEnv } from "../support/admin-api";
 import { COMPRESSED_RETRY_SCHEDULE, SHOPIFY_RETRY_SCHEDULE } from "./delivery";
 import { startSimulatorServer } from "./server";
 
-const USAGE = `Local Shopify store simulator: generates orders and delivers them to the app as signed webhooks.
+const USAGE = `Local Shopify store simulator: generates orders and delivers them to the app as signed webhooks, and
+answers the shop's Admin API (GraphQL, token exchange) as the app's HTTPS proxy.
 
   --app URL              the app's origin (default http://localhost:3000)
   --shop DOMAIN          shop domain (default demo-creator-store.myshopify.com)
@@ -20,9 +22,20 @@ const USAGE = `Local Shopify store simulator: generates orders and delivers them
   --retries N            retries after the first attempt (default 8)
   --retry-initial-ms N   first retry delay, doubling after (default 500)
   --shopify-schedule     retry like production Shopify (8 retries over ~4 hours)
+  --api-key KEY          the app's API key: token exchange checks client_id against it (default $SHOPIFY_API_KEY)
+  --access-token TOKEN   an offline access token the Admin API accepts (repeatable; e.g. the seeded session's)
+  --discount CODE        a code discount the shop already has (repeatable)
+  --journey-ready-after N  reads of an order's journey that answer ready: false (default 1)
+  --ca-cert PATH         where to write the CA certificate (default: in the temp folder, named by port)
 
-Control API: POST /orders {code?, count?}, GET /deliveries, POST /orders/:id/(paid|refund|cancel|remove-code),
-             POST /replay {orders, codes}, GET /replay, GET /health`;
+Control API: POST /orders {code?, codes?, creators?, signals?, count?}, GET /deliveries,
+             POST /orders/:id/(paid|refund|cancel|remove-code), POST /replay {orders, codes?, creators?}, GET /replay,
+             GET|POST /discounts, POST /discounts/:id/rename {code}, DELETE /discounts/:id,
+             GET|DELETE /admin-api/requests, POST /admin-api/throttle {requests}, POST /admin-api/access-tokens {token},
+             GET /admin-api/ca.pem, GET /health (server.ts describes each)
+
+The app reaches the Admin API with, in its environment:
+  NODE_USE_ENV_PROXY=1 HTTPS_PROXY=http://127.0.0.1:<port> NO_PROXY=localhost,127.0.0.1,::1 NODE_EXTRA_CA_CERTS=<ca-cert>`;
 
 const { values } = parseArgs({
   options: {
@@ -41,6 +54,11 @@ const { values } = parseArgs({
     retries: { type: "string" },
     "retry-initial-ms": { type: "string" },
     "shopify-schedule": { type: "boolean", default: false },
+    "api-key": { type: "string" },
+    "access-token": { type: "string", multiple: true, default: [] },
+    discount: { type: "string", multiple: true, default: [] },
+    "journey-ready-after": { type: "string" },
+    "ca-cert": { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
@@ -77,9 +95,18 @@ const running = await startSimulatorServer({
   port: int(values.port) ?? int(process.env.SIMULATOR_PORT) ?? 4300,
   host: values.host,
   log: (line) => console.log(line),
+  apiKey: values["api-key"] ?? process.env.SHOPIFY_API_KEY,
+  accessTokens: values["access-token"],
+  discounts: values.discount!.map((code) => ({ code })),
+  journeyReadyAfterFetches: int(values["journey-ready-after"]),
+  caCertPath: values["ca-cert"],
 });
 
 console.log(`Store simulator for ${values.shop} listening on ${running.url} (webhooks → ${values.app})`);
+const proxyEnv = Object.entries(adminApiProxyEnv(running))
+  .map(([name, value]) => `${name}=${value}`)
+  .join(" ");
+console.log(`Admin API for https://${values.shop}: start the app with ${proxyEnv}`);
 
 let stopping = false;
 const stop = async (signal: string) => {

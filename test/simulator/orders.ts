@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import { Faker, base, en } from "@faker-js/faker";
 import { allocate, currencyDecimals, formatAmount, moneySet, percentOf, type MoneySet, type Presentment } from "./money";
 import { formatInTimeZone } from "./time";
+import type { AttributionSignal, OrderTraffic, Visit } from "./traffic";
 
 export const API_VERSION = "2026-07";
 
@@ -126,6 +127,14 @@ export interface SimOrder {
   taxRegion: TaxRegion;
   landingSite: string | null;
   referringSite: string | null;
+  /** Cart attributes (note_attributes), e.g. a ref captured by the storefront. */
+  noteAttributes: { name: string; value: string }[];
+  /** The shopper's first session when it came before the converting one (the order's customer journey). */
+  firstVisit: Visit | null;
+  /** The creator the generator meant the order for, and the signal it carries (null: organic or legacy codes). */
+  attribution: { handle: string; signal: AttributionSignal } | null;
+  /** 1 for the customer's first order, 2 for their second, … */
+  customerOrderIndex: number;
   browserIp: string;
   userAgent: string;
   gateway: string;
@@ -193,6 +202,10 @@ export interface PlaceOrderOptions {
   varyCodeSpelling?: boolean;
   /** Let the order use a store-wide code when it has no creator code (default: the generator's houseCodeRate). */
   allowHouseCode?: boolean;
+  /** The code's terms as the shop defines them (default: a percentage read from the code, see percentFromCode). */
+  codeTerms?: Pick<SimDiscount, "type" | "value">;
+  /** How the shopper arrived (default: a creator-looking UTM visit for a creator code, else search or direct). */
+  traffic?: Omit<OrderTraffic, "code">;
   placedAt?: Date;
 }
 
@@ -205,7 +218,8 @@ export class OrderGenerator {
   private readonly customers: SimCustomer[] = [];
   private readonly repeatCustomerRate: number;
   private readonly houseCodeRate: number;
-  private readonly shopNumericId: number;
+  /** The shop's numeric id (gid://shopify/Shop/<id>). */
+  readonly shopNumericId: number;
   private nextOrderNumber: number;
   private nextId: number;
 
@@ -361,7 +375,7 @@ export class OrderGenerator {
     const creatorCode = options.code?.trim() ? options.code.trim() : null;
     if (creatorCode) {
       const spelled = options.varyCodeSpelling ? varyCodeSpelling(creatorCode, f) : creatorCode;
-      discount = { code: spelled, type: "percentage", value: percentFromCode(creatorCode) };
+      discount = { code: spelled, ...(options.codeTerms ?? { type: "percentage", value: percentFromCode(creatorCode) }) };
     } else if ((options.allowHouseCode ?? true) && f.datatype.boolean(this.houseCodeRate)) {
       const house = f.helpers.arrayElement(HOUSE_CODES);
       discount = { ...house, value: house.type === "fixed_amount" ? house.value * 10 ** (decimals - 2 >= 0 ? decimals - 2 : 0) : house.value };
@@ -397,7 +411,16 @@ export class OrderGenerator {
       creatorCode,
       shipping: { id: this.id(), ...shippingChoice, refundedMinor: 0 },
       taxRegion: customer.taxRegion,
-      ...this.trafficSource(creatorCode),
+      ...(options.traffic
+        ? {
+            landingSite: options.traffic.landingSite,
+            referringSite: options.traffic.referringSite,
+            noteAttributes: options.traffic.noteAttributes,
+            firstVisit: options.traffic.firstVisit,
+            attribution: options.traffic.attribution,
+          }
+        : { ...this.trafficSource(creatorCode), noteAttributes: [], firstVisit: null, attribution: null }),
+      customerOrderIndex: customer.orders,
       browserIp: f.internet.ipv4(),
       userAgent: f.internet.userAgent(),
       gateway: f.helpers.weightedArrayElement([
@@ -414,9 +437,14 @@ export class OrderGenerator {
     return { order, events: [this.event("orders/create", order, order.updatedAt)] };
   }
 
+  /** A storefront product page path, e.g. /products/linen-shirt. */
+  productPath(): string {
+    return `/products/${this.faker.helpers.arrayElement(this.products).title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
+  }
+
   private trafficSource(creatorCode: string | null): { landingSite: string | null; referringSite: string | null } {
     const f = this.faker;
-    const product = f.helpers.arrayElement(this.products).title.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+    const product = this.productPath().slice("/products/".length);
     if (creatorCode) {
       const referrer = f.helpers.arrayElement(SOCIAL_REFERRERS);
       const source = new URL(referrer).hostname.replace(/^(www|l)\./, "").replace(/\.com$/, "");
@@ -608,7 +636,7 @@ export class OrderGenerator {
       merchant_of_record_app_id: null,
       name: order.name,
       note: order.note,
-      note_attributes: [],
+      note_attributes: order.noteAttributes.map((attribute) => ({ ...attribute })),
       number: order.number - 1000,
       order_number: order.number,
       order_status_url: `https://${this.shop.domain}/${this.shopNumericId}/orders/${order.token}/authenticate?key=${order.checkoutToken.slice(0, 16)}`,

@@ -1,27 +1,71 @@
 // The simulator's control API (JSON over HTTP), used by the demo, the e2e test and curl:
-//   GET  /health
-//   POST /orders                  {code?, codes?, codeShare?, count?, wait?}   place orders, deliver orders/create
-//   GET  /orders                                                              the orders placed so far
-//   POST /orders/:id/:kind        kind = paid | remove-code | refund | cancel  (id: numeric id, gid or "#1001")
-//   POST /replay                  {orders, codes, codeShare?, days?}           store history, in the background
-//   GET  /replay                                                              its progress
-//   GET  /deliveries[?all=1]                                                  delivery summary (+ the full log)
+//   GET    /health
+//   POST   /orders                 {code?, codes?, codeShare?, creators?, creatorShare?, signals?, count?, wait?}
+//                                  place orders, deliver orders/create (creators: [{handle, code?, linkSlug?,
+//                                  referrer?, clickIds?}], signals: code | utm-link | ref-param | note-attribute |
+//                                  referrer | journey-only | coupon-site)
+//   GET    /orders                                                    the orders placed so far
+//   POST   /orders/:id/:kind       kind = paid | remove-code | refund | cancel  (id: numeric id, gid or "#1001")
+//   POST   /replay                 {orders, codes?, codeShare?, creators?, creatorShare?, signals?, days?}
+//                                  store history, in the background
+//   GET    /replay                                                    its progress
+//   GET    /deliveries[?all=1]                                        delivery summary (+ the full log)
+//   GET    /discounts                                                 the shop's code discounts
+//   POST   /discounts              {code, title?, percentage?, amount?, startsAt?, endsAt?}
+//                                  a discount the shop already has (no webhook: it predates the app)
+//   POST   /discounts/:id/rename   {code, wait?}   the merchant renames the code (id: numeric, gid or code):
+//                                  discounts/redeemcode_removed, discounts/redeemcode_added, discounts/update
+//   DELETE /discounts/:id          {wait?}         the merchant deletes it: discounts/delete
+//   GET    /admin-api/requests[?kind=graphql|token-exchange]          what the app asked the Admin API
+//   DELETE /admin-api/requests                                        forget them
+//   POST   /admin-api/throttle     {requests}      the next N GraphQL requests answer THROTTLED
+//   POST   /admin-api/access-tokens {token}        accept another offline access token
+//   GET    /admin-api/ca.pem                                          the CA certificate the app must trust
+//
+// The same port is the app's HTTPS proxy to Shopify: CONNECT <shop>.myshopify.com:443 is answered by the
+// simulator's Admin API (see admin-tunnel.ts; test/support/admin-api.ts has the app's environment for it).
+// Webhooks are delivered only for topics the app subscribes to (shopify.app.toml, or the subscribedTopics option).
+import { rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AccessTokens } from "./access-tokens";
+import { AdminApi } from "./admin-api";
+import { attachAdminTunnel } from "./admin-tunnel";
+import { appConfig } from "./app-config";
+import { createCertificateAuthority } from "./certificates";
 import type { Delivery } from "./delivery";
+import { DiscountCodeTakenError, discountGid, type CodeDiscount, type DiscountEvent, type NewCodeDiscount } from "./discounts";
+import { parseAmount } from "./money";
 import { StoreSimulator, type FollowUpKind, type ReplayProgress, type StoreSimulatorOptions } from "./store";
+import { ATTRIBUTION_SIGNALS, UnusableSignalsError, type AttributionSignal, type CreatorSignals } from "./traffic";
 
 export interface SimulatorServerOptions extends StoreSimulatorOptions {
   port?: number;
   host?: string;
   log?: (line: string) => void;
+  /** Offline access tokens the Admin API accepts from the start (sessions the app already stored). */
+  accessTokens?: readonly string[];
+  /** The app's API key: token exchange then checks client_id and the session token's aud against it. */
+  apiKey?: string;
+  /** The scopes token exchange grants (default: shopify.app.toml's access_scopes). */
+  scopes?: string;
+  /** Reads of an order's customerJourneySummary that answer `ready: false` before it is ready (default 1). */
+  journeyReadyAfterFetches?: number;
+  /** Where to write the CA certificate the app must trust (default: <tmpdir>/creator-ledger-simulator-ca-<port>.pem). */
+  caCertPath?: string;
 }
 
 export interface RunningSimulator {
   simulator: StoreSimulator;
+  adminApi: AdminApi;
   server: Server;
   url: string;
   port: number;
+  /** The simulator's CA certificate (PEM) and the file it was written to. */
+  caCertPem: string;
+  caCertPath: string;
   close(): Promise<void>;
 }
 
@@ -52,11 +96,32 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
     },
   });
   let replay: { progress: ReplayProgress; error: string | null } | null = null;
+  const tokens = new AccessTokens({
+    shopDomain: simulator.shop.domain,
+    apiSecret: options.secret,
+    apiKey: options.apiKey,
+    scopes: options.scopes ?? appConfig().scopes,
+  });
+  for (const token of options.accessTokens ?? []) tokens.register(token);
+  const adminApi = new AdminApi({ store: simulator, tokens, journeyReadyAfterFetches: options.journeyReadyAfterFetches });
+  const authority = createCertificateAuthority();
+
+  /** Deliveries started for the events, and the topics the app is not subscribed to (not delivered). */
+  const deliverChange = async (result: { events: DiscountEvent[]; deliveries: Delivery[] }, wait: boolean) => {
+    if (wait) await simulator.deliverer.settled(result.deliveries);
+    const notSubscribed = [...new Set(result.events.map((e) => e.topic).filter((topic) => !simulator.subscribes(topic)))];
+    return { deliveries: result.deliveries.map(brief), notSubscribed };
+  };
+  const discountOr404 = (id: string) => {
+    const discount = simulator.findDiscount(decodeURIComponent(id));
+    if (!discount) throw new HttpError(404, `No discount ${decodeURIComponent(id)}`);
+    return discount;
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://simulator");
     const parts = url.pathname.split("/").filter(Boolean);
-    const body = req.method === "POST" ? await readJson(req) : {};
+    const body = req.method === "POST" || req.method === "DELETE" ? await readJson(req) : {};
 
     if (req.method === "GET" && url.pathname === "/health") {
       return send(res, 200, { ok: true, shop: simulator.shop.domain, appUrl: simulator.appUrl });
@@ -65,13 +130,16 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
     if (url.pathname === "/orders" && req.method === "POST") {
       const count = optionalNumber(body.count, "count") ?? 1;
       if (count < 1 || count > 10_000) throw new HttpError(400, "count must be between 1 and 10000");
-      const { orders, deliveries } = simulator.placeOrders({
-        code: optionalString(body.code, "code"),
-        codes: optionalStringArray(body.codes, "codes"),
-        codeShare: optionalNumber(body.codeShare, "codeShare"),
-        varyCodeSpelling: typeof body.varyCodeSpelling === "boolean" ? body.varyCodeSpelling : undefined,
-        count,
-      });
+      const { orders, deliveries } = withSignalErrors(() =>
+        simulator.placeOrders({
+          code: optionalString(body.code, "code"),
+          codes: optionalStringArray(body.codes, "codes"),
+          codeShare: optionalNumber(body.codeShare, "codeShare"),
+          varyCodeSpelling: typeof body.varyCodeSpelling === "boolean" ? body.varyCodeSpelling : undefined,
+          ...creatorMix(body),
+          count,
+        }),
+      );
       if (body.wait !== false) await simulator.deliverer.settled(deliveries);
       return send(res, 201, { orders: orders.map((o) => simulator.summarize(o)), deliveries: deliveries.map(brief) });
     }
@@ -100,6 +168,7 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
       if (replay && !replay.progress.done && !replay.error) throw new HttpError(409, "A replay is already running");
       const orders = optionalNumber(body.orders, "orders") ?? 200;
       const codes = optionalStringArray(body.codes, "codes") ?? [];
+      const mix = creatorMix(body);
       const state: { progress: ReplayProgress; error: string | null } = {
         progress: { ordersPlaced: 0, ordersTotal: orders, events: 0, delivered: 0, failed: 0, done: false },
         error: null,
@@ -110,6 +179,7 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
           orders,
           codes,
           codeShare: optionalNumber(body.codeShare, "codeShare"),
+          ...mix,
           days: optionalNumber(body.days, "days"),
           onProgress: (progress) => (state.progress = progress),
         })
@@ -131,6 +201,71 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
       });
     }
 
+    if (url.pathname === "/discounts" && req.method === "GET") {
+      return send(res, 200, { discounts: simulator.discounts.list().map((d) => discountSummary(simulator, d)) });
+    }
+
+    if (url.pathname === "/discounts" && req.method === "POST") {
+      let discount: CodeDiscount;
+      try {
+        discount = simulator.discounts.create(newDiscount(body, simulator.shop.currency));
+      } catch (error) {
+        if (error instanceof DiscountCodeTakenError) throw new HttpError(409, error.message);
+        throw error;
+      }
+      return send(res, 201, { discount: discountSummary(simulator, discount) });
+    }
+
+    if (parts[0] === "discounts" && parts.length === 3 && parts[2] === "rename" && req.method === "POST") {
+      const discount = discountOr404(parts[1]!);
+      const code = optionalString(body.code, "code");
+      if (!code?.trim()) throw new HttpError(400, "code is required");
+      let change: ReturnType<StoreSimulator["renameDiscount"]>;
+      try {
+        change = simulator.renameDiscount(discount, code);
+      } catch (error) {
+        if (error instanceof DiscountCodeTakenError) throw new HttpError(409, error.message);
+        throw error;
+      }
+      return send(res, 201, { discount: discountSummary(simulator, discount), ...(await deliverChange(change, body.wait !== false)) });
+    }
+
+    if (parts[0] === "discounts" && parts.length === 2 && req.method === "DELETE") {
+      const discount = discountOr404(parts[1]!);
+      const change = simulator.deleteDiscount(discount);
+      return send(res, 200, { deleted: discountGid(discount), ...(await deliverChange(change, body.wait !== false)) });
+    }
+
+    if (url.pathname === "/admin-api/requests" && req.method === "GET") {
+      const kind = url.searchParams.get("kind");
+      return send(res, 200, { requests: kind ? adminApi.requests.filter((r) => r.kind === kind) : adminApi.requests });
+    }
+
+    if (url.pathname === "/admin-api/requests" && req.method === "DELETE") {
+      adminApi.requests.length = 0;
+      return send(res, 200, { cleared: true });
+    }
+
+    if (url.pathname === "/admin-api/throttle" && req.method === "POST") {
+      const requests = optionalNumber(body.requests, "requests");
+      if (requests === undefined || requests < 0) throw new HttpError(400, "requests must be a number ≥ 0");
+      adminApi.throttleNextRequests(requests);
+      return send(res, 200, { throttledAhead: adminApi.pendingThrottles });
+    }
+
+    if (url.pathname === "/admin-api/access-tokens" && req.method === "POST") {
+      const token = optionalString(body.token, "token");
+      if (!token) throw new HttpError(400, "token is required");
+      tokens.register(token);
+      return send(res, 201, { registered: true });
+    }
+
+    if (url.pathname === "/admin-api/ca.pem" && req.method === "GET") {
+      res.writeHead(200, { "Content-Type": "application/x-pem-file" });
+      res.end(authority.certPem);
+      return;
+    }
+
     throw new HttpError(404, `No route ${req.method} ${url.pathname}`);
   };
 
@@ -141,21 +276,123 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
       send(res, status, { error: (error as Error).message });
     });
   });
+  const tunnel = attachAdminTunnel({
+    server,
+    authority,
+    log,
+    handle: (req, res) => {
+      adminApi.handle(req, res).catch((error: unknown) => {
+        log(`admin API error: ${(error as Error).stack ?? error}`);
+        send(res, 500, { errors: "Internal Server Error" });
+      });
+    },
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 4300, options.host ?? "127.0.0.1", () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  const caCertPath = options.caCertPath ?? join(tmpdir(), `creator-ledger-simulator-ca-${port}.pem`);
+  writeFileSync(caCertPath, authority.certPem);
   return {
     simulator,
+    adminApi,
     server,
     port,
     url: `http://127.0.0.1:${port}`,
+    caCertPem: authority.certPem,
+    caCertPath,
     close: async () => {
       simulator.close();
+      tunnel.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // A file at the default path is the simulator's own; one the caller named is left to the caller.
+      if (!options.caCertPath) rmSync(caCertPath, { force: true });
     },
+  };
+}
+
+function withSignalErrors<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof UnusableSignalsError) throw new HttpError(400, error.message);
+    throw error;
+  }
+}
+
+/** creators, creatorShare and signals from a request body. */
+function creatorMix(body: Record<string, unknown>): { creators?: CreatorSignals[]; creatorShare?: number; signals?: AttributionSignal[] } {
+  const creators = body.creators;
+  if (creators !== undefined && creators !== null) {
+    const valid =
+      Array.isArray(creators) &&
+      creators.every(
+        (c) =>
+          c &&
+          typeof c === "object" &&
+          typeof c.handle === "string" &&
+          c.handle.trim() !== "" &&
+          ["code", "linkSlug", "referrer"].every((key) => c[key] === undefined || c[key] === null || typeof c[key] === "string") &&
+          (c.clickIds === undefined || (Array.isArray(c.clickIds) && c.clickIds.every((id: unknown) => typeof id === "string"))),
+      );
+    if (!valid) throw new HttpError(400, "creators must be an array of {handle, code?, linkSlug?, referrer?, clickIds?}");
+  }
+  const signals = optionalStringArray(body.signals, "signals");
+  const unknown = signals?.filter((signal) => !(ATTRIBUTION_SIGNALS as readonly string[]).includes(signal)) ?? [];
+  if (unknown.length > 0) throw new HttpError(400, `Unknown signals ${unknown.join(", ")}; use ${ATTRIBUTION_SIGNALS.join(", ")}`);
+  return {
+    creators: (creators as CreatorSignals[] | undefined) ?? undefined,
+    creatorShare: optionalNumber(body.creatorShare, "creatorShare"),
+    signals: signals as AttributionSignal[] | undefined,
+  };
+}
+
+function newDiscount(body: Record<string, unknown>, currency: string): NewCodeDiscount {
+  const code = optionalString(body.code, "code");
+  if (!code?.trim()) throw new HttpError(400, "code is required");
+  const percentage = optionalNumber(body.percentage, "percentage");
+  const amount = optionalString(body.amount, "amount");
+  if (percentage !== undefined && (percentage <= 0 || percentage > 100)) throw new HttpError(400, "percentage must be in (0, 100]");
+  const date = (value: unknown, name: string) => {
+    const text = optionalString(value, name);
+    if (text === undefined) return undefined;
+    const parsed = new Date(text);
+    if (Number.isNaN(parsed.getTime())) throw new HttpError(400, `${name} must be an ISO date`);
+    return parsed;
+  };
+  let terms: NewCodeDiscount["terms"];
+  if (percentage !== undefined) terms = { type: "percentage", value: percentage };
+  else if (amount !== undefined) {
+    try {
+      terms = { type: "fixed_amount", value: parseAmount(amount, currency) };
+    } catch {
+      throw new HttpError(400, `amount must be a decimal amount in ${currency}`);
+    }
+  }
+  const startsAt = date(body.startsAt, "startsAt");
+  return {
+    code,
+    title: optionalString(body.title, "title"),
+    terms,
+    startsAt,
+    endsAt: date(body.endsAt, "endsAt") ?? null,
+    // A discount the shop already had was made before it started.
+    createdAt: startsAt && startsAt < new Date() ? startsAt : undefined,
+  };
+}
+
+function discountSummary(simulator: StoreSimulator, discount: CodeDiscount) {
+  return {
+    id: discountGid(discount),
+    code: discount.code,
+    title: discount.title,
+    status: simulator.discounts.status(discount),
+    terms: discount.terms,
+    usageCount: discount.usageCount,
+    startsAt: discount.startsAt.toISOString(),
+    endsAt: discount.endsAt?.toISOString() ?? null,
   };
 }
 

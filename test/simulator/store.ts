@@ -1,7 +1,20 @@
-// A local Shopify store: it takes orders (generated), lives through their follow-ups, and delivers every event to
-// the app as a signed webhook.
+// A local Shopify store: it takes orders (generated), lives through their follow-ups, keeps its code discounts,
+// and delivers every event the app subscribes to as a signed webhook.
+import { appConfig } from "./app-config";
 import { WebhookDeliverer, type Delivery, type DeliveryOptions, type RetrySchedule } from "./delivery";
+import { DiscountStore, type CodeDiscount, type DiscountEvent, type NewCodeDiscount } from "./discounts";
 import { API_VERSION, OrderGenerator, type ShopProfile, type SimOrder, type StoreEvent } from "./orders";
+import {
+  ATTRIBUTION_SIGNALS,
+  UnusableSignalsError,
+  creatorTraffic,
+  organicTraffic,
+  signalsAvailableTo,
+  type AttributionSignal,
+  type ClickIdProvider,
+  type CreatorSignals,
+  type OrderTraffic,
+} from "./traffic";
 
 export interface StoreSimulatorOptions {
   /** The app's origin (where webhooks go), e.g. http://localhost:3000. */
@@ -16,6 +29,13 @@ export interface StoreSimulatorOptions {
   retry?: RetrySchedule;
   fetch?: typeof fetch;
   onDelivery?: DeliveryOptions["onChange"];
+  /** Code discounts the shop has before the app arrives (codes used by generated orders are added as needed). */
+  discounts?: readonly NewCodeDiscount[];
+  /**
+   * The webhook topics the app subscribes to; events of other topics are not delivered, as with Shopify.
+   * Default: the subscriptions in shopify.app.toml.
+   */
+  subscribedTopics?: readonly string[];
 }
 
 export type FollowUpKind = "paid" | "remove-code" | "refund" | "cancel";
@@ -27,9 +47,20 @@ export interface PlaceOrdersRequest {
   /** Share of orders (0–1) that use one of `codes`. */
   codeShare?: number;
   count?: number;
-  /** Spell codes as shoppers do (random case, stray spaces). Default: on for `codes`, off for `code`. */
+  /** Spell codes as shoppers do (random case, stray spaces). Default: on for `codes` and `creators`, off for `code`. */
   varyCodeSpelling?: boolean;
   placedAt?: Date;
+  /**
+   * Creators whose audiences buy. Each order is credited to one of them (share `creatorShare`) through one signal
+   * drawn from `signals`; the rest are organic. Takes the place of code/codes.
+   */
+  creators?: readonly CreatorSignals[];
+  /** Share of orders (0–1) credited to a creator when `creators` is given (default 0.7). */
+  creatorShare?: number;
+  /** The signals creator-credited orders may carry (default: every signal each creator can produce). */
+  signals?: readonly AttributionSignal[];
+  /** The click id an order from a tracking link carries (default: one of the creator's clickIds, if any). */
+  clickId?: ClickIdProvider;
 }
 
 export interface OrderSummary {
@@ -44,12 +75,21 @@ export interface OrderSummary {
   currentSubtotal: string;
   cancelled: boolean;
   createdAt: string;
+  landingSite: string | null;
+  referringSite: string | null;
+  /** The creator the order was generated for and the signal it carries (null: organic, or placed with code/codes). */
+  attribution: SimOrder["attribution"];
 }
 
 export interface ReplayOptions {
   orders: number;
-  codes: readonly string[];
+  codes?: readonly string[];
   codeShare?: number;
+  /** Creators and their signals, as in PlaceOrdersRequest (takes the place of codes). */
+  creators?: readonly CreatorSignals[];
+  creatorShare?: number;
+  signals?: readonly AttributionSignal[];
+  clickId?: ClickIdProvider;
   /** Orders are spread over this many days before now. */
   days?: number;
   paidShare?: number;
@@ -73,6 +113,8 @@ export class StoreSimulator {
   readonly deliverer: WebhookDeliverer;
   readonly shop: ShopProfile;
   readonly appUrl: string;
+  readonly discounts: DiscountStore;
+  private readonly subscribedTopics: ReadonlySet<string>;
 
   constructor(options: StoreSimulatorOptions) {
     this.shop = {
@@ -84,6 +126,9 @@ export class StoreSimulator {
     };
     this.appUrl = options.appUrl;
     this.generator = new OrderGenerator({ shop: this.shop, seed: options.seed, firstOrderNumber: options.firstOrderNumber });
+    this.discounts = new DiscountStore(this.shop.timezone);
+    for (const discount of options.discounts ?? []) this.discounts.create(discount);
+    this.subscribedTopics = new Set(options.subscribedTopics ?? appConfig().subscribedTopics);
     this.deliverer = new WebhookDeliverer({
       appUrl: options.appUrl,
       secret: options.secret,
@@ -97,10 +142,23 @@ export class StoreSimulator {
     });
   }
 
-  deliver(events: readonly StoreEvent[]): Delivery[] {
-    return events.map((event) =>
-      this.deliverer.enqueue({ topic: event.topic, payload: event.payload, subject: event.orderName, triggeredAt: event.occurredAt }),
-    );
+  /** Whether the app subscribes to the topic (only those are delivered). */
+  subscribes(topic: string): boolean {
+    return this.subscribedTopics.has(topic);
+  }
+
+  /** Delivers the events whose topics the app subscribes to. */
+  deliver(events: readonly (StoreEvent | DiscountEvent)[]): Delivery[] {
+    return events
+      .filter((event) => this.subscribes(event.topic))
+      .map((event) =>
+        this.deliverer.enqueue({
+          topic: event.topic,
+          payload: event.payload,
+          subject: "orderName" in event ? event.orderName : event.subject,
+          triggeredAt: event.occurredAt,
+        }),
+      );
   }
 
   /** Places orders (each delivered as orders/create) and returns them with their deliveries. */
@@ -108,25 +166,75 @@ export class StoreSimulator {
     const count = Math.max(1, Math.floor(request.count ?? 1));
     const orders: SimOrder[] = [];
     const deliveries: Delivery[] = [];
+    const f = this.generator.faker;
     for (let i = 0; i < count; i++) {
       let code: string | null = request.code ?? null;
       let vary = request.varyCodeSpelling ?? false;
-      if (!code && request.codes?.length) {
+      let traffic: OrderTraffic | undefined;
+      if (request.creators?.length) {
+        traffic = this.trafficFor(request, request.placedAt ?? new Date());
+        code = traffic.code;
+        vary = request.varyCodeSpelling ?? true;
+      } else if (!code && request.codes?.length) {
         const share = request.codeShare ?? 1;
-        if (this.generator.faker.datatype.boolean(share)) code = this.generator.faker.helpers.arrayElement(request.codes);
+        if (f.datatype.boolean(share)) code = f.helpers.arrayElement(request.codes);
         vary = request.varyCodeSpelling ?? true;
       }
+      const existing = code ? this.discounts.byCode(code) : undefined;
       const { order, events } = this.generator.placeOrder({
         code,
         varyCodeSpelling: vary,
+        codeTerms: existing?.terms,
         // An explicit creator code means the test wants exactly that attribution: no store-wide code instead.
         allowHouseCode: !request.code,
+        traffic,
         placedAt: request.placedAt,
       });
+      this.recordRedemption(order);
       orders.push(order);
       deliveries.push(...this.deliver(events));
     }
     return { orders, deliveries };
+  }
+
+  private trafficFor(request: PlaceOrdersRequest, placedAt: Date): OrderTraffic {
+    const f = this.generator.faker;
+    const context = { faker: f, shopDomain: this.shop.domain, placedAt, productPath: () => this.generator.productPath() };
+    if (!f.datatype.boolean(request.creatorShare ?? 0.7)) return organicTraffic(context);
+    // Only creators who can carry one of the allowed signals are picked (no code: no code orders for them).
+    const allowed = request.signals ?? ATTRIBUTION_SIGNALS;
+    const eligible = request.creators!.filter((c) => signalsAvailableTo(c).some((signal) => allowed.includes(signal)));
+    if (eligible.length === 0) throw new UnusableSignalsError(`No creator can carry any of the signals ${allowed.join(", ")}`);
+    const creator = f.helpers.arrayElement(eligible);
+    const clickId = request.clickId ?? ((c: CreatorSignals) => (c.clickIds?.length ? f.helpers.arrayElement(c.clickIds) : null));
+    return creatorTraffic(context, creator, request.signals, clickId);
+  }
+
+  /** A code only redeems a discount the shop has: one the shop lacked is taken to have been made before the order. */
+  private recordRedemption(order: SimOrder): void {
+    if (!order.discount) return;
+    const monthBefore = new Date(order.createdAt.getTime() - 30 * 86_400_000);
+    const discount =
+      this.discounts.byCode(order.discount.code) ??
+      this.discounts.create({ code: order.discount.code.trim(), terms: { type: order.discount.type, value: order.discount.value }, createdAt: monthBefore });
+    discount.usageCount++;
+  }
+
+  /** A discount by numeric id, gid or code. */
+  findDiscount(idOrCode: string): CodeDiscount | undefined {
+    return this.discounts.byId(idOrCode) ?? this.discounts.byCode(idOrCode);
+  }
+
+  /** The merchant renames the discount's code in the admin: discounts/redeemcode_removed, _added and /update. */
+  renameDiscount(discount: CodeDiscount, newCode: string, at?: Date): { events: DiscountEvent[]; deliveries: Delivery[] } {
+    const events = this.discounts.rename(discount, newCode, at);
+    return { events, deliveries: this.deliver(events) };
+  }
+
+  /** The merchant deletes the discount in the admin: discounts/delete. */
+  deleteDiscount(discount: CodeDiscount, at?: Date): { events: DiscountEvent[]; deliveries: Delivery[] } {
+    const events = this.discounts.delete(discount, at);
+    return { events, deliveries: this.deliver(events) };
   }
 
   /** What can happen to an order next. */
@@ -177,6 +285,9 @@ export class StoreSimulator {
       currentSubtotal: payload.current_subtotal_price,
       cancelled: order.cancelledAt !== null,
       createdAt: order.createdAt.toISOString(),
+      landingSite: order.landingSite,
+      referringSite: order.referringSite,
+      attribution: order.attribution,
     };
   }
 
@@ -204,6 +315,10 @@ export class StoreSimulator {
         const { orders, deliveries: placed } = this.placeOrders({
           codes: options.codes,
           codeShare: options.codeShare ?? 0.45,
+          creators: options.creators,
+          creatorShare: options.creatorShare,
+          signals: options.signals,
+          clickId: options.clickId,
           placedAt: new Date(time),
         });
         deliveries.push(...placed);

@@ -20,6 +20,10 @@ export const DEMO_SHOP = {
 export interface CreatorSeed {
   name: string;
   email: string;
+  /** The `ref` of their links, and what UTM values and cart attributes name. */
+  handle: string;
+  /** Where they post: a referrer from here credits them, and their code used elsewhere is flagged. */
+  referrerDomains: string[];
   discountCode: string;
   revenueSharePercent: string;
   /** A contract other than the plain revenue share, in force for the whole demo history. */
@@ -27,10 +31,19 @@ export interface CreatorSeed {
 }
 
 export const DEMO_CREATORS: CreatorSeed[] = [
-  { name: "Sarah Chen", email: "sarah@example.com", discountCode: "SARAH10", revenueSharePercent: "10" },
+  {
+    name: "Sarah Chen",
+    email: "sarah@example.com",
+    handle: "sarah-chen",
+    referrerDomains: ["instagram.com/sarahchen", "sarahchen.blog"],
+    discountCode: "SARAH10",
+    revenueSharePercent: "10",
+  },
   {
     name: "Marcus Johnson",
     email: "marcus@example.com",
+    handle: "marcus",
+    referrerDomains: ["youtube.com/@marcusjohnson"],
     discountCode: "MARCUS15",
     revenueSharePercent: "12.5",
     contract: {
@@ -48,20 +61,38 @@ export const DEMO_CREATORS: CreatorSeed[] = [
   {
     name: "Priya Patel",
     email: "priya@example.com",
+    handle: "priya",
+    referrerDomains: ["tiktok.com/@priyapatel"],
     discountCode: "PRIYA20",
     revenueSharePercent: "15",
-    contract: { model: "HYBRID", terms: termsForModel("HYBRID", { baseMonthlyMinor: 20_000n, percent: "8.00" }) },
+    contract: {
+      model: "HYBRID",
+      terms: termsForModel("HYBRID", {
+        baseMonthlyMinor: 20_000n,
+        percent: "8.00",
+      }),
+    },
   },
   {
     name: "Diego Alvarez",
     email: "diego@example.com",
+    handle: "diego",
+    referrerDomains: ["instagram.com/diegoalvarez"],
     discountCode: "DIEGO10",
     revenueSharePercent: "8",
-    contract: { model: "CPA", terms: termsForModel("CPA", { amountMinor: 1_200n, newCustomersOnly: true }) },
+    contract: {
+      model: "CPA",
+      terms: termsForModel("CPA", {
+        amountMinor: 1_200n,
+        newCustomersOnly: true,
+      }),
+    },
   },
   {
     name: "Emma Wilson",
     email: "emma@example.com",
+    handle: "emma-wilson",
+    referrerDomains: ["emmawilson.co"],
     discountCode: "EMMA25",
     revenueSharePercent: "20",
     contract: {
@@ -75,15 +106,34 @@ export const DEMO_CREATORS: CreatorSeed[] = [
   {
     name: "Kenji Tanaka",
     email: "kenji@example.com",
+    handle: "kenji",
+    referrerDomains: ["youtube.com/@kenjitanaka"],
     discountCode: "KENJI15",
     revenueSharePercent: "10",
     contract: {
       model: "REVENUE_SHARE",
-      terms: termsForModel("REVENUE_SHARE", { percent: "15.00", capPerPeriodMinor: 15_000n }),
+      terms: termsForModel("REVENUE_SHARE", {
+        percent: "15.00",
+        capPerPeriodMinor: 15_000n,
+      }),
     },
   },
-  { name: "Olivia Brown", email: "olivia@example.com", discountCode: "LIVVY12", revenueSharePercent: "12" },
-  { name: "Noah Kim", email: "noah@example.com", discountCode: "NOAH5", revenueSharePercent: "5" },
+  {
+    name: "Olivia Brown",
+    email: "olivia@example.com",
+    handle: "livvy",
+    referrerDomains: ["tiktok.com/@livvybrown"],
+    discountCode: "LIVVY12",
+    revenueSharePercent: "12",
+  },
+  {
+    name: "Noah Kim",
+    email: "noah@example.com",
+    handle: "noah-kim",
+    referrerDomains: ["noahkim.substack.com"],
+    discountCode: "NOAH5",
+    revenueSharePercent: "5",
+  },
 ];
 
 export interface ShopSeed {
@@ -108,7 +158,11 @@ export async function seedShop(shop: ShopSeed = DEMO_SHOP, scopes = process.env.
     expires: null,
     accessToken: "shpat_local_harness_offline_token",
   };
-  await prisma.session.upsert({ where: { id }, create: { id, ...session }, update: session });
+  await prisma.session.upsert({
+    where: { id },
+    create: { id, ...session },
+    update: session,
+  });
   return row;
 }
 
@@ -125,7 +179,8 @@ export async function seedCreators(shopId: string, creators: readonly CreatorSee
       skipped.push(creator.name);
       continue;
     }
-    const { contract, ...form } = creator;
+    const { contract, referrerDomains, ...fields } = creator;
+    const form = { ...fields, referrerDomains: referrerDomains.join("\n") };
     // Demo history goes back months: the creators' contracts are older than their orders.
     const result = await createCreator(shopId, form, CONTRACTS_SINCE);
     if (!result.ok) throw new Error(`Could not create ${creator.name}: ${JSON.stringify(result.fieldErrors)}`);
@@ -140,9 +195,33 @@ export async function seedCreators(shopId: string, creators: readonly CreatorSee
         },
       });
     }
+    await prisma.trackingLink.create({
+      data: {
+        shopId,
+        creatorId: result.creatorId,
+        slug: demoLinkSlug(creator.handle),
+        label: "Link in bio",
+        utmSource: DEMO_PLATFORMS[creator.handle] ?? "instagram",
+        utmCampaign: creator.handle,
+      },
+    });
     created.push(creator.name);
   }
   return { created, skipped };
+}
+
+const DEMO_PLATFORMS: Record<string, string> = {
+  marcus: "youtube",
+  kenji: "youtube",
+  priya: "tiktok",
+  livvy: "tiktok",
+  "noah-kim": "newsletter",
+  "emma-wilson": "blog",
+};
+
+/** Demo links have fixed slugs so the simulator's shoppers can arrive through them. */
+export function demoLinkSlug(handle: string): string {
+  return `demo-${handle}`;
 }
 
 export async function disconnect(): Promise<void> {

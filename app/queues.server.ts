@@ -14,13 +14,13 @@ export const JOB = {
   sweepCreatorPeriods: "sweep-creator-periods",
   fetchJourney: "fetch-journey",
   sweepJourneys: "sweep-journeys",
-  syncOrdersPage: "sync-orders-page",
+  syncOrders: "sync-orders",
   reconcileOrders: "reconcile-orders",
 } as const;
 
 export type ShopifyAdminJob =
   | { kind: "fetch-journey"; shopId: string; orderId: string }
-  | { kind: "sync-orders-page"; syncId: string }
+  | { kind: "sync-orders"; syncId: string }
   | { kind: "sweep" };
 
 export interface SettleCreatorPeriodJob {
@@ -114,9 +114,9 @@ export function shopifyAdminQueue(): Queue<ShopifyAdminJob> {
   return globalThis.__creatorLedgerShopifyAdminQueue;
 }
 
-/** One job per page: the page's position in the sync makes its id. */
-export function syncPageJobId(syncId: string, ordersQueued: number): string {
-  return `sync-${syncId}-${ordersQueued}`;
+/** A sync advances in steps (start, polls, download), each its own job; `step` tells them apart. */
+export function syncStepJobId(syncId: string, step: string | number): string {
+  return `sync-${syncId}-${step}`;
 }
 
 /** The web process's handle on the commissions queue (admin actions that change a period enqueue its settlement). */

@@ -4,7 +4,7 @@ import type { Redis } from "ioredis";
 import {
   JOB,
   SHOPIFY_ADMIN_QUEUE,
-  syncPageJobId,
+  syncStepJobId,
   type ProcessInboxEventJob,
   type SettleCreatorPeriodJob,
   type ShopifyAdminJob,
@@ -16,7 +16,7 @@ import {
   reconcileSince,
   shopsDueForReconcile,
   startOrderSync,
-  syncOrdersPage,
+  stepOrderSync,
 } from "~/services/order-sync.server";
 import { env } from "~/utils/env.server";
 import { logger } from "~/utils/logger.server";
@@ -35,8 +35,8 @@ export interface ShopifyAdminWorkerOptions {
   sweepEveryMs?: number;
 }
 
-export async function enqueueSyncPage(queue: Queue<ShopifyAdminJob>, syncId: string, ordersQueued = 0) {
-  await queue.add(JOB.syncOrdersPage, { kind: "sync-orders-page", syncId }, { jobId: syncPageJobId(syncId, ordersQueued) });
+export async function enqueueSyncStep(queue: Queue<ShopifyAdminJob>, syncId: string, delayMs = 0, step: string | number = Date.now()) {
+  await queue.add(JOB.syncOrders, { kind: "sync-orders", syncId }, { jobId: syncStepJobId(syncId, step), delay: delayMs });
 }
 
 export async function startShopifyAdminWorker(options: ShopifyAdminWorkerOptions): Promise<Worker> {
@@ -57,12 +57,9 @@ export async function startShopifyAdminWorker(options: ShopifyAdminWorkerOptions
     const sync = await db.orderSync.findUnique({ where: { id: data.syncId }, include: { shop: { select: { domain: true } } } });
     if (!sync) return { missing: true };
     const admin = await adminFor(sync.shop.domain);
-    const page = await syncOrdersPage(db, admin, options.inboxQueue, data.syncId);
-    if (!page.done) {
-      const { ordersQueued } = await db.orderSync.findUniqueOrThrow({ where: { id: data.syncId } });
-      await enqueueSyncPage(queue, data.syncId, ordersQueued);
-    }
-    return page;
+    const step = await stepOrderSync(db, admin, options.inboxQueue, data.syncId);
+    if (step.state === "started" || step.state === "running") await enqueueSyncStep(queue, data.syncId, step.pollAgainMs);
+    return step;
   };
 
   const worker: Worker<ShopifyAdminJob> = new Worker<ShopifyAdminJob>(
@@ -85,7 +82,7 @@ export async function startShopifyAdminWorker(options: ShopifyAdminWorkerOptions
   worker.on("failed", (job, error) => {
     logger.error({ jobId: job?.id, jobName: job?.name, attemptsMade: job?.attemptsMade, err: error }, "job failed");
     const finalAttempt = !job || error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
-    if (job?.data.kind === "sync-orders-page" && finalAttempt) {
+    if (job?.data.kind === "sync-orders" && finalAttempt) {
       void failOrderSync(db, job.data.syncId, error.message).catch((err) => logger.error({ err }, "could not mark the sync failed"));
     }
   });
@@ -116,11 +113,19 @@ async function sweep(options: ShopifyAdminWorkerOptions) {
   for (const shop of await shopsDueForReconcile(db)) {
     try {
       const sync = await startOrderSync(db, shop.id, "RECONCILE", reconcileSince(shop.ordersSyncedThrough));
-      await enqueueSyncPage(queue, sync.id);
+      await enqueueSyncStep(queue, sync.id);
       reconciling += 1;
     } catch (error) {
       logger.warn({ err: error, shopId: shop.id }, "reconciliation not started");
     }
   }
-  return { journeys: due.length, reconciling };
+  // A sync whose next step was lost with Redis would block the shop's syncs: give it another step (duplicates only
+  // repeat a poll, and re-reading a result only finds duplicates).
+  const stalled = await db.orderSync.findMany({
+    where: { status: "RUNNING", startedAt: { lt: new Date(Date.now() - 60_000) } },
+    select: { id: true },
+  });
+  const minute = Math.floor(Date.now() / 60_000);
+  for (const sync of stalled) await enqueueSyncStep(queue, sync.id, 0, `sweep-${minute}`);
+  return { journeys: due.length, reconciling, stalled: stalled.length };
 }

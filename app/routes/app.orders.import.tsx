@@ -4,7 +4,7 @@ import { Form, useActionData, useLoaderData, useNavigation, useRevalidator } fro
 import { Badge, Banner, BlockStack, Button, Card, FormLayout, InlineStack, Page, ProgressBar, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { prisma } from "~/db.server";
-import { enqueueSyncPage } from "~/jobs/shopify-admin-worker.server";
+import { enqueueSyncStep } from "~/jobs/shopify-admin-worker.server";
 import { defaultImportSince, importSince, orderSyncProgress, type OrderSyncProgress } from "~/models/order-sync.server";
 import { requireShop } from "~/models/shop.server";
 import { shopifyAdminQueue } from "~/queues.server";
@@ -25,7 +25,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (!since.ok) return data({ started: false as const, fieldErrors: since.fieldErrors, formError: null }, { status: 400 });
   try {
     const sync = await startOrderSync(prisma, shop.id, "IMPORT", since.since);
-    await enqueueSyncPage(shopifyAdminQueue(), sync.id);
+    await enqueueSyncStep(shopifyAdminQueue(), sync.id);
   } catch (error) {
     if (error instanceof OrderSyncRunningError) {
       return data({ started: false as const, fieldErrors: {}, formError: error.message }, { status: 409 });

@@ -1,12 +1,6 @@
 // Every Admin GraphQL document the app sends. test/shopify-admin-schema.test.ts validates each one against
 // Shopify's published Admin schema for the app's API version, so a renamed field fails the build, not a shop.
 
-const MONEY_BAG = `#graphql
-  fragment MoneyBagFields on MoneyBag {
-    shopMoney { amount currencyCode }
-    presentmentMoney { amount currencyCode }
-  }`;
-
 const JOURNEY_VISIT = `#graphql
   fragment JourneyVisitFields on CustomerVisit {
     occurredAt
@@ -44,55 +38,89 @@ export const ORDER_JOURNEY_QUERY = `#graphql
   }
   ${JOURNEY_SUMMARY}`;
 
-/** Everything parseGraphqlOrder reads: the same facts an orders/updated webhook carries, plus the journey. */
-const SYNCED_ORDER = `#graphql
-  fragment SyncedOrderFields on Order {
-    id
-    name
-    confirmationNumber
-    createdAt
-    processedAt
-    updatedAt
-    cancelledAt
-    test
-    currencyCode
-    presentmentCurrencyCode
-    taxesIncluded
-    displayFinancialStatus
-    email
-    customer { id }
-    discountCodes
-    customAttributes { key value }
-    subtotalPriceSet { ...MoneyBagFields }
-    currentSubtotalPriceSet { ...MoneyBagFields }
-    totalTaxSet { ...MoneyBagFields }
-    currentTotalTaxSet { ...MoneyBagFields }
-    totalShippingPriceSet { ...MoneyBagFields }
-    shippingLines(first: 20) {
-      nodes { taxLines { priceSet { ...MoneyBagFields } } }
-    }
-    lineItems(first: 250) {
-      nodes {
-        product { id }
-        quantity
-        currentQuantity
-        originalUnitPriceSet { ...MoneyBagFields }
-        discountAllocations { allocatedAmountSet { ...MoneyBagFields } }
+const MONEY_BAG_FIELDS = "shopMoney { amount currencyCode } presentmentMoney { amount currencyCode }";
+const VISIT_FIELDS =
+  "occurredAt landingPage referrerUrl referralCode source utmParameters { source medium campaign content term }";
+
+/**
+ * The inner query of the orders bulk operation: everything parseGraphqlOrder reads (the facts an orders/updated
+ * webhook carries, plus the journey). Bulk queries take no variables, so the search filter is written into the text;
+ * nested connections come back as their own JSONL lines (with __parentId) and need their `id`.
+ */
+export function bulkOrdersQuery(search: string | null): string {
+  const args = search === null ? "sortKey: UPDATED_AT" : `query: ${JSON.stringify(search)}, sortKey: UPDATED_AT`;
+  return `#graphql
+  {
+    orders(${args}) {
+      edges {
+        node {
+          id
+          name
+          confirmationNumber
+          createdAt
+          processedAt
+          updatedAt
+          cancelledAt
+          test
+          currencyCode
+          presentmentCurrencyCode
+          taxesIncluded
+          displayFinancialStatus
+          email
+          customer { id }
+          discountCodes
+          customAttributes { key value }
+          subtotalPriceSet { ${MONEY_BAG_FIELDS} }
+          currentSubtotalPriceSet { ${MONEY_BAG_FIELDS} }
+          totalTaxSet { ${MONEY_BAG_FIELDS} }
+          currentTotalTaxSet { ${MONEY_BAG_FIELDS} }
+          totalShippingPriceSet { ${MONEY_BAG_FIELDS} }
+          customerJourneySummary {
+            ready
+            firstVisit { ${VISIT_FIELDS} }
+            lastVisit { ${VISIT_FIELDS} }
+          }
+          shippingLines {
+            edges { node { id taxLines { priceSet { ${MONEY_BAG_FIELDS} } } } }
+          }
+          lineItems {
+            edges {
+              node {
+                id
+                product { id }
+                quantity
+                currentQuantity
+                originalUnitPriceSet { ${MONEY_BAG_FIELDS} }
+                discountAllocations { allocatedAmountSet { ${MONEY_BAG_FIELDS} } }
+              }
+            }
+          }
+        }
       }
     }
-    customerJourneySummary { ...JourneySummaryFields }
-  }
-  ${MONEY_BAG}
-  ${JOURNEY_SUMMARY}`;
+  }`;
+}
 
-export const ORDERS_PAGE_QUERY = `#graphql
-  query OrdersPage($first: Int!, $after: String, $query: String) {
-    orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
-      nodes { ...SyncedOrderFields }
-      pageInfo { hasNextPage endCursor }
+export const BULK_OPERATION_RUN_QUERY_MUTATION = `#graphql
+  mutation OrdersBulkQuery($query: String!) {
+    bulkOperationRunQuery(query: $query, groupObjects: false) {
+      bulkOperation { id status }
+      userErrors { field message code }
     }
-  }
-  ${SYNCED_ORDER}`;
+  }`;
+
+export const BULK_OPERATION_QUERY = `#graphql
+  query OrdersBulkOperation($id: ID!) {
+    bulkOperation(id: $id) {
+      id
+      status
+      errorCode
+      objectCount
+      rootObjectCount
+      url
+      partialDataUrl
+    }
+  }`;
 
 export const ORDERS_COUNT_QUERY = `#graphql
   query OrdersCount($query: String) {
@@ -145,7 +173,10 @@ export const CODE_DISCOUNT_NODE_QUERY = `#graphql
 export const ADMIN_OPERATIONS = {
   SHOP_DETAILS_QUERY,
   ORDER_JOURNEY_QUERY,
-  ORDERS_PAGE_QUERY,
+  BULK_ORDERS_QUERY: bulkOrdersQuery("updated_at:>='2026-11-01T00:00:00.000Z'"),
+  BULK_ORDERS_QUERY_ALL_HISTORY: bulkOrdersQuery(null),
+  BULK_OPERATION_RUN_QUERY_MUTATION,
+  BULK_OPERATION_QUERY,
   ORDERS_COUNT_QUERY,
   DISCOUNT_CODE_BASIC_CREATE_MUTATION,
   CODE_DISCOUNT_BY_CODE_QUERY,

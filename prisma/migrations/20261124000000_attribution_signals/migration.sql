@@ -145,7 +145,7 @@ CREATE TABLE "OrderSync" (
     "updatedSince" TIMESTAMP(3),
     "ordersTotal" INTEGER,
     "ordersQueued" INTEGER NOT NULL DEFAULT 0,
-    "cursor" TEXT,
+    "bulkOperationGid" TEXT,
     "startedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "finishedAt" TIMESTAMP(3),
     "error" TEXT,

@@ -1,0 +1,213 @@
+// The app's Admin GraphQL calls against the store simulator, reached the way production reaches Shopify (the
+// offline session's token, the global fetch to https://<shop>/admin/api/...): customer journeys, discount codes,
+// throttling, and the order import through a bulk operation, the inbox and the real BullMQ workers.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Worker } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+vi.hoisted(() => {
+  process.env.QUEUE_PREFIX = `test-shopify-admin-${process.pid}-${Date.now()}`;
+});
+
+import { prisma } from "~/db.server";
+import { startInboxWorker } from "~/jobs/inbox-worker.server";
+import { enqueueSyncStep, startShopifyAdminWorker } from "~/jobs/shopify-admin-worker.server";
+import { installShop } from "~/models/shop.server";
+import { createCommissionsQueue, createInboxQueue, createRedis, createShopifyAdminQueue } from "~/queues.server";
+import { AdminApiThrottledError, adminGraphqlFor } from "~/services/admin-api.server";
+import { refreshCustomerJourney } from "~/services/customer-journey.server";
+import { createCodeInShopify, linkExistingCode } from "~/services/discount-codes.server";
+import { ingestOrder } from "~/services/ingest-order.server";
+import { startOrderSync } from "~/services/order-sync.server";
+import { parseOrderPayload } from "~/domain/orders/parse-order-payload";
+import { env } from "~/utils/env.server";
+import { routeAdminApiToSimulator } from "./support/admin-api";
+import { createTestCreator } from "./helpers/factories";
+import { startSimulatorServer, type RunningSimulator } from "./simulator/server";
+
+const SHOP_DOMAIN = `admin-${process.pid}.myshopify.com`;
+const TOKEN = "shpat_test_offline_token";
+
+let sim: RunningSimulator;
+let webhookSink: Server;
+let restoreFetch: () => void;
+const delivered: { topic: string; body: Record<string, any> }[] = [];
+let shop: Awaited<ReturnType<typeof installShop>>;
+
+beforeAll(async () => {
+  webhookSink = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    delivered.push({ topic: String(req.headers["x-shopify-topic"]), body: JSON.parse(Buffer.concat(chunks).toString("utf8")) });
+    res.writeHead(200).end();
+  });
+  await new Promise<void>((resolve) => webhookSink.listen(0, "127.0.0.1", resolve));
+  sim = await startSimulatorServer({
+    appUrl: `http://127.0.0.1:${(webhookSink.address() as AddressInfo).port}`,
+    secret: env().SHOPIFY_API_SECRET,
+    apiKey: env().SHOPIFY_API_KEY,
+    shop: { domain: SHOP_DOMAIN, name: "Admin API test shop", currency: "USD", timezone: "UTC" },
+    accessTokens: [TOKEN],
+    journeyReadyAfterFetches: 1,
+    seed: 7,
+    port: 0,
+    discounts: [{ code: "EXISTING20" }],
+  });
+  restoreFetch = routeAdminApiToSimulator(sim);
+  shop = await installShop({ domain: SHOP_DOMAIN, name: "Admin API test shop", currencyCode: "USD", timezone: "UTC" });
+  const session = { shop: SHOP_DOMAIN, state: "", isOnline: false, scope: env().SCOPES, accessToken: TOKEN };
+  await prisma.session.upsert({ where: { id: `offline_${SHOP_DOMAIN}` }, create: { id: `offline_${SHOP_DOMAIN}`, ...session }, update: session });
+});
+
+afterAll(async () => {
+  restoreFetch?.();
+  await sim?.close();
+  await new Promise((resolve) => webhookSink?.close(resolve));
+});
+
+/** Orders the simulator placed and delivered, ingested as the webhook pipeline would. */
+async function placeAndIngest(request: Parameters<RunningSimulator["simulator"]["placeOrders"]>[0]) {
+  const { orders, deliveries } = sim.simulator.placeOrders(request);
+  await sim.simulator.deliverer.settled(deliveries);
+  const ids = [];
+  for (const order of orders) {
+    const payload = delivered.find((d) => d.topic === "orders/create" && d.body.id === order.id)!.body;
+    const fresh = await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } });
+    ids.push((await prisma.$transaction((tx) => ingestOrder(tx, fresh, parseOrderPayload(payload)))).orderId);
+  }
+  return ids;
+}
+
+describe("customer journeys", () => {
+  it("asks again while Shopify says not ready, then credits the creator the journey's first visit names", async () => {
+    const creator = await createTestCreator(shop.id, { revenueSharePercent: "10" });
+    const [orderId] = await placeAndIngest({ creators: [{ handle: creator.handle }], creatorShare: 1, signals: ["journey-only"], count: 1 });
+    expect(await prisma.attribution.findUniqueOrThrow({ where: { orderId: orderId! } })).toMatchObject({ creatorId: null });
+
+    const admin = await adminGraphqlFor(SHOP_DOMAIN);
+    expect((await refreshCustomerJourney(prisma, admin, { shopId: shop.id, orderId: orderId! })).outcome).toBe("not-ready");
+    expect(await prisma.order.findUniqueOrThrow({ where: { id: orderId! } })).toMatchObject({ journeyStatus: "PENDING", journeyAttempts: 1 });
+
+    const ready = await refreshCustomerJourney(prisma, admin, { shopId: shop.id, orderId: orderId! });
+    expect(ready.outcome).toBe("ready");
+    expect(await prisma.attribution.findUniqueOrThrow({ where: { orderId: orderId! } })).toMatchObject({
+      creatorId: creator.id,
+      method: "CUSTOMER_JOURNEY",
+    });
+    expect(await prisma.ledgerEntry.count({ where: { orderId: orderId!, creatorId: creator.id } })).toBe(1);
+    expect((await refreshCustomerJourney(prisma, admin, { shopId: shop.id, orderId: orderId! })).outcome).toBe("missing");
+  });
+});
+
+describe("discount codes in Shopify", () => {
+  it("creates a creator's code with discountCodeBasicCreate, and reports Shopify's own refusal on a duplicate", async () => {
+    const creator = await createTestCreator(shop.id);
+    const admin = await adminGraphqlFor(SHOP_DOMAIN);
+    const created = await createCodeInShopify(admin, shop, creator.id, { code: "MAYA-NEW-15", percentOff: "15" });
+    expect(created).toMatchObject({ ok: true, discountCode: { code: "MAYA-NEW-15", origin: "CREATED_IN_APP" } });
+    expect(created.ok && created.discountCode.shopifyDiscountGid).toMatch(/^gid:\/\/shopify\/DiscountCodeNode\/\d+$/);
+    expect(sim.simulator.findDiscount("MAYA-NEW-15")).toBeTruthy();
+
+    // Taken in Shopify but unknown to the app: Shopify's userError reaches the merchant.
+    expect(await createCodeInShopify(admin, shop, creator.id, { code: "existing20", percentOff: "10" })).toEqual({
+      ok: false,
+      fieldErrors: { code: expect.stringMatching(/unique|taken|already/i) },
+    });
+    expect(await createCodeInShopify(admin, shop, creator.id, { code: "HAS SPACE", percentOff: "0" })).toEqual({
+      ok: false,
+      fieldErrors: { code: expect.any(String), percentOff: expect.any(String) },
+    });
+  });
+
+  it("links a code that exists in Shopify, and refuses one that does not", async () => {
+    const creator = await createTestCreator(shop.id);
+    const admin = await adminGraphqlFor(SHOP_DOMAIN);
+    expect(await linkExistingCode(admin, shop, creator.id, { code: "existing20" })).toMatchObject({
+      ok: true,
+      discountCode: { code: "EXISTING20", origin: "LINKED" },
+    });
+    expect(await linkExistingCode(admin, shop, creator.id, { code: "NOPE-404" })).toEqual({
+      ok: false,
+      fieldErrors: { code: "Shopify has no discount with the code NOPE-404" },
+    });
+  });
+
+  it("Shopify throttling surfaces as a retry-later error, not a failure", async () => {
+    const admin = await adminGraphqlFor(SHOP_DOMAIN);
+    sim.adminApi.throttleNextRequests(1);
+    await expect(admin("query { shop { name } }")).rejects.toBeInstanceOf(AdminApiThrottledError);
+    await expect(admin<{ shop: { name: string } }>("query { shop { name } }")).resolves.toEqual({ shop: { name: "Admin API test shop" } });
+  });
+});
+
+describe("order import through a bulk operation and the webhook pipeline", () => {
+  const connection = createRedis({ failFast: false });
+  const inboxQueue = createInboxQueue(connection);
+  const commissionsQueue = createCommissionsQueue(connection);
+  const adminQueue = createShopifyAdminQueue(connection);
+  let workers: Worker[] = [];
+
+  beforeAll(async () => {
+    workers = [
+      await startInboxWorker({ db: prisma, queue: inboxQueue, commissionsQueue, connection, sweepEveryMs: 3_600_000 }),
+      await startShopifyAdminWorker({ db: prisma, queue: adminQueue, inboxQueue, commissionsQueue, connection, sweepEveryMs: 3_600_000 }),
+    ];
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((worker) => worker.close()));
+    await Promise.all([inboxQueue.obliterate({ force: true }), commissionsQueue.obliterate({ force: true }), adminQueue.obliterate({ force: true })]);
+    await Promise.all([inboxQueue.close(), commissionsQueue.close(), adminQueue.close()]);
+    connection.disconnect();
+  });
+
+  it("imports orders the app never received, with the same facts and credit a webhook would have given", async () => {
+    const creator = await createTestCreator(shop.id, { revenueSharePercent: "10" });
+    const code = creator.discountCodes[0]!.code;
+    // Orders placed while the app was not listening: their webhooks went nowhere the app could see.
+    const { orders, deliveries } = sim.simulator.placeOrders({ count: 12, codes: [code], codeShare: 0.5 });
+    await sim.simulator.deliverer.settled(deliveries);
+    const sync = await startOrderSync(prisma, shop.id, "IMPORT", null);
+    await enqueueSyncStep(adminQueue, sync.id);
+
+    await vi.waitFor(
+      async () => {
+        const row = await prisma.orderSync.findUniqueOrThrow({ where: { id: sync.id } });
+        if (row.status === "FAILED") throw new Error(`sync failed: ${row.error}`);
+        expect(row.status).toBe("SUCCEEDED");
+        const pending = await prisma.inboxEvent.count({ where: { webhookId: sync.id, processedAt: null } });
+        expect(pending).toBe(0);
+      },
+      { timeout: 30_000, interval: 200 },
+    );
+
+    const imported = await prisma.order.findMany({
+      where: { shopId: shop.id, shopifyOrderGid: { in: orders.map((o) => `gid://shopify/Order/${o.id}`) } },
+      include: { attribution: true },
+    });
+    expect(imported).toHaveLength(12);
+    for (const simulated of orders) {
+      const webhook = delivered.find((d) => d.topic === "orders/create" && d.body.id === simulated.id)!;
+      const webhookFacts = parseOrderPayload(webhook.body);
+      const row = imported.find((o) => o.shopifyOrderGid === webhookFacts.shopifyOrderGid)!;
+      expect({ net: row.netMerchandiseMinor, codes: row.normalizedDiscountCodes.length }).toEqual({
+        net: webhookFacts.netMerchandiseMinor,
+        codes: webhookFacts.discountCodes.length,
+      });
+      const usesCode = webhookFacts.discountCodes.length > 0;
+      expect(row.attribution?.creatorId ?? null).toBe(usesCode ? creator.id : null);
+    }
+    const finished = await prisma.orderSync.findUniqueOrThrow({ where: { id: sync.id } });
+    expect(finished).toMatchObject({ ordersTotal: expect.any(Number), ordersQueued: expect.any(Number) });
+    expect((await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).ordersSyncedThrough).not.toBeNull();
+
+    // A second import finds every order already known: nothing is processed twice.
+    const again = await startOrderSync(prisma, shop.id, "IMPORT", null);
+    await enqueueSyncStep(adminQueue, again.id);
+    await vi.waitFor(async () => expect((await prisma.orderSync.findUniqueOrThrow({ where: { id: again.id } })).status).toBe("SUCCEEDED"), {
+      timeout: 30_000,
+      interval: 200,
+    });
+    expect(await prisma.inboxEvent.count({ where: { webhookId: again.id } })).toBe(0);
+  });
+});

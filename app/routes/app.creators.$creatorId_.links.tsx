@@ -32,6 +32,8 @@ import {
   type Platform,
   type TrackingLinkFieldErrors,
 } from "~/models/tracking-link.server";
+import { AdminApiThrottledError, adminGraphqlFrom } from "~/services/admin-api.server";
+import { createCodeInShopify, linkExistingCode } from "~/services/discount-codes.server";
 import { storefrontBase } from "~/services/follow-tracking-link.server";
 import { authenticate } from "~/shopify.server";
 
@@ -49,7 +51,10 @@ const PLATFORM_LABELS: Record<Platform, string> = {
   blog: "Blog",
   other: "Other",
 };
-const PLATFORM_OPTIONS = (Object.entries(PLATFORM_LABELS) as [Platform, string][]).map(([value, label]) => ({ value, label }));
+const PLATFORM_OPTIONS = (Object.entries(PLATFORM_LABELS) as [Platform, string][]).map(([value, label]) => ({
+  value,
+  label,
+}));
 
 const ORIGIN_LABELS = { CREATED_IN_APP: "Created in Creator Ledger", LINKED: "Existing Shopify code" } as const;
 
@@ -59,11 +64,17 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   // Scoped by shop: another shop's creator id is as unknown as a made-up one.
   const creator = await getCreator(shop.id, params.creatorId ?? "");
   if (!creator) throw creatorNotFound();
-  const [links, codes] = await Promise.all([listTrackingLinks(shop.id, creator.id), listCreatorDiscountCodes(shop.id, creator.id)]);
+  const [links, codes] = await Promise.all([
+    listTrackingLinks(shop.id, creator.id),
+    listCreatorDiscountCodes(shop.id, creator.id),
+  ]);
   const day = (date: Date) => format(new TZDate(date.getTime(), shop.timezone), "MMM d, yyyy");
   return {
     creator: { id: creator.id, name: creator.name, handle: creator.handle },
-    storefront: storefrontBase({ storefrontUrl: shop.storefrontUrl, shopDomain: shop.domain }).replace(/^https?:\/\//, ""),
+    storefront: storefrontBase({ storefrontUrl: shop.storefrontUrl, shopDomain: shop.domain }).replace(
+      /^https?:\/\//,
+      ""
+    ),
     links: links.map((link) => ({
       id: link.id,
       label: link.label,
@@ -91,18 +102,40 @@ const archiveSchema = z.object({
   linkId: z.string().min(1),
 });
 
+type CodeFieldErrors = Partial<Record<"code" | "percentOff" | "title", string>>;
+
 type ActionData =
+  | { intent: "create-code" | "link-code"; codeFieldErrors: CodeFieldErrors }
+  | { intent: "create-code" | "link-code"; codeAdded: string }
   | { intent: "create"; fieldErrors: TrackingLinkFieldErrors }
   | { intent: "create"; created: { id: string; label: string; url: string } }
   | { intent: "archive" | "unarchive"; changed: { id: string; label: string; archived: boolean } }
   | { intent: string; error: string };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { session, admin } = await authenticate.admin(request);
   const shop = await requireShop(session.shop);
   const creator = await getCreator(shop.id, params.creatorId ?? "");
   if (!creator) throw creatorNotFound();
   const raw = Object.fromEntries(await request.formData());
+
+  if (raw.intent === "create-code" || raw.intent === "link-code") {
+    const intent = raw.intent;
+    try {
+      const result =
+        intent === "create-code"
+          ? await createCodeInShopify(adminGraphqlFrom(admin), shop, creator.id, raw)
+          : await linkExistingCode(adminGraphqlFrom(admin), shop, creator.id, raw);
+      if (!result.ok) return data<ActionData>({ intent, codeFieldErrors: result.fieldErrors }, { status: 400 });
+      return data<ActionData>({ intent, codeAdded: result.discountCode.code });
+    } catch (error) {
+      if (!(error instanceof AdminApiThrottledError)) throw error;
+      return data<ActionData>(
+        { intent, error: "Shopify is busy right now. Try again in a few seconds." },
+        { status: 503 }
+      );
+    }
+  }
 
   if (raw.intent === "create") {
     const result = await createTrackingLink(shop.id, creator.id, raw);
@@ -113,11 +146,21 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 
   const parsed = archiveSchema.safeParse(raw);
   if (!parsed.success) {
-    return data<ActionData>({ intent: String(raw.intent ?? ""), error: "That action is not available on this page. Reload it and try again." }, { status: 400 });
+    return data<ActionData>(
+      {
+        intent: String(raw.intent ?? ""),
+        error: "That action is not available on this page. Reload it and try again.",
+      },
+      { status: 400 }
+    );
   }
   const { intent, linkId } = parsed.data;
   const link = await setTrackingLinkArchived(shop.id, creator.id, linkId, intent === "archive");
-  if (!link) return data<ActionData>({ intent, error: `This link is not one of ${creator.name}'s links. Reload the page.` }, { status: 404 });
+  if (!link)
+    return data<ActionData>(
+      { intent, error: `This link is not one of ${creator.name}'s links. Reload the page.` },
+      { status: 404 }
+    );
   return data<ActionData>({ intent, changed: { id: link.id, label: link.label, archived: link.archivedAt !== null } });
 };
 
@@ -166,8 +209,19 @@ export default function CodesAndLinksPage() {
 
         <TrackingLinksCard creatorName={creator.name} links={links} />
         {/* A new form after each link, so the fields start over. */}
-        <NewLinkForm key={created?.id ?? "new"} handle={creator.handle} storefront={storefront} fieldErrors={fieldErrors} />
-        <DiscountCodesCard creatorName={creator.name} codes={codes} />
+        <NewLinkForm
+          key={created?.id ?? "new"}
+          handle={creator.handle}
+          storefront={storefront}
+          fieldErrors={fieldErrors}
+        />
+        <DiscountCodesCard
+          creatorName={creator.name}
+          codes={codes}
+          codeFieldErrors={actionData && "codeFieldErrors" in actionData ? actionData.codeFieldErrors : undefined}
+          codeAdded={actionData && "codeAdded" in actionData ? actionData.codeAdded : null}
+          handle={creator.handle}
+        />
       </BlockStack>
     </Page>
   );
@@ -273,7 +327,12 @@ function LinkRowView({ link, position }: { link: LinkRow; position: number }) {
         <fetcher.Form method="post">
           <input type="hidden" name="intent" value={link.archived ? "unarchive" : "archive"} />
           <input type="hidden" name="linkId" value={link.id} />
-          <Button submit size="slim" loading={busy} accessibilityLabel={`${link.archived ? "Unarchive" : "Archive"} ${link.label}`}>
+          <Button
+            submit
+            size="slim"
+            loading={busy}
+            accessibilityLabel={`${link.archived ? "Unarchive" : "Archive"} ${link.label}`}
+          >
             {link.archived ? "Unarchive" : "Archive"}
           </Button>
         </fetcher.Form>
@@ -317,7 +376,8 @@ function NewLinkForm({
   const [values, setValues] = useState({ label: "", utmSource: "", destinationPath: "/", utmCampaign: "" });
   const navigation = useNavigation();
   const saving = navigation.state === "submitting" && navigation.formData?.get("intent") === "create";
-  const set = (field: keyof typeof values) => (value: string) => setValues((current) => ({ ...current, [field]: value }));
+  const set = (field: keyof typeof values) => (value: string) =>
+    setValues((current) => ({ ...current, [field]: value }));
 
   return (
     // noValidate: the server's messages are the ones merchants see, inline, not the browser's bubbles.
@@ -388,48 +448,129 @@ function NewLinkForm({
 }
 
 /** The creator's discount codes. Read-only here: codes are added or changed on the creator's page. */
-function DiscountCodesCard({ creatorName, codes }: { creatorName: string; codes: CodeRow[] }) {
+function DiscountCodesCard({
+  creatorName,
+  codes,
+  codeFieldErrors,
+  codeAdded,
+  handle,
+}: {
+  creatorName: string;
+  codes: CodeRow[];
+  codeFieldErrors: CodeFieldErrors | undefined;
+  codeAdded: string | null;
+  handle: string;
+}) {
   const anyRetired = codes.some((code) => code.retired);
   return (
-    <Card padding="0">
-      <Box padding="400">
-        <BlockStack gap="100">
-          <Text as="h2" variant="headingMd">
-            Discount codes
-          </Text>
-          <Text as="p" tone="subdued">
-            Orders that use these codes are credited to {creatorName}.
-            {anyRetired ? " Retired codes no longer exist in Shopify; orders that used them stay credited." : ""}
-          </Text>
-        </BlockStack>
-      </Box>
-      {codes.length === 0 ? (
-        <Box padding="400" paddingBlockStart="0">
-          <Text as="p">No discount codes yet.</Text>
+    <BlockStack gap="400">
+      {codeAdded ? <Banner tone="success" title={`${codeAdded} now credits ${creatorName}`} /> : null}
+      <Card padding="0">
+        <Box padding="400">
+          <BlockStack gap="100">
+            <Text as="h2" variant="headingMd">
+              Discount codes
+            </Text>
+            <Text as="p" tone="subdued">
+              Orders that use these codes are credited to {creatorName}.
+              {anyRetired ? " Retired codes no longer exist in Shopify; orders that used them stay credited." : ""}
+            </Text>
+          </BlockStack>
         </Box>
-      ) : (
-        <IndexTable
-          resourceName={{ singular: "discount code", plural: "discount codes" }}
-          itemCount={codes.length}
-          selectable={false}
-          headings={[{ title: "Code" }, { title: "Origin" }, { title: "Added" }]}
-        >
-          {codes.map((code, index) => (
-            <IndexTable.Row id={code.id} key={code.id} position={index}>
-              <IndexTable.Cell>
-                <InlineStack gap="200" blockAlign="center">
-                  <Text as="span" fontWeight="semibold">
-                    {code.code}
-                  </Text>
-                  {code.retired ? <Badge tone="warning">Retired</Badge> : null}
-                </InlineStack>
-              </IndexTable.Cell>
-              <IndexTable.Cell>{code.origin}</IndexTable.Cell>
-              <IndexTable.Cell>{code.createdOn}</IndexTable.Cell>
-            </IndexTable.Row>
-          ))}
-        </IndexTable>
-      )}
+        {codes.length === 0 ? (
+          <Box padding="400" paddingBlockStart="0">
+            <Text as="p">No discount codes yet.</Text>
+          </Box>
+        ) : (
+          <IndexTable
+            resourceName={{ singular: "discount code", plural: "discount codes" }}
+            itemCount={codes.length}
+            selectable={false}
+            headings={[{ title: "Code" }, { title: "Origin" }, { title: "Added" }]}
+          >
+            {codes.map((code, index) => (
+              <IndexTable.Row id={code.id} key={code.id} position={index}>
+                <IndexTable.Cell>
+                  <InlineStack gap="200" blockAlign="center">
+                    <Text as="span" fontWeight="semibold">
+                      {code.code}
+                    </Text>
+                    {code.retired ? <Badge tone="warning">Retired</Badge> : null}
+                  </InlineStack>
+                </IndexTable.Cell>
+                <IndexTable.Cell>{code.origin}</IndexTable.Cell>
+                <IndexTable.Cell>{code.createdOn}</IndexTable.Cell>
+              </IndexTable.Row>
+            ))}
+          </IndexTable>
+        )}
+      </Card>
+      <NewCodeForm key={codeAdded ?? "new-code"} handle={handle} fieldErrors={codeFieldErrors} />
+    </BlockStack>
+  );
+}
+
+/** Either a new percentage-off code made in Shopify, or a code the shop already has, linked to the creator. */
+function NewCodeForm({ handle, fieldErrors }: { handle: string; fieldErrors: CodeFieldErrors | undefined }) {
+  const [mode, setMode] = useState<"create-code" | "link-code">("create-code");
+  const [code, setCode] = useState(handle.replace(/-/g, "").toUpperCase().slice(0, 20) + "10");
+  const [percentOff, setPercentOff] = useState("10");
+  const navigation = useNavigation();
+  const submitting = navigation.state === "submitting" && navigation.formData?.get("intent") === mode;
+  return (
+    <Card>
+      <Form method="post">
+        <input type="hidden" name="intent" value={mode} />
+        <FormLayout>
+          <Text as="h2" variant="headingMd">
+            Add a discount code
+          </Text>
+          <Select
+            label="How"
+            options={[
+              { label: "Create a new code in Shopify", value: "create-code" },
+              { label: "Link a code that already exists in Shopify", value: "link-code" },
+            ]}
+            value={mode}
+            onChange={(value) => setMode(value as typeof mode)}
+          />
+          <FormLayout.Group>
+            <TextField
+              label="Code"
+              name="code"
+              value={code}
+              onChange={setCode}
+              error={fieldErrors?.code}
+              autoComplete="off"
+              helpText={
+                mode === "create-code"
+                  ? "Shoppers type this at checkout."
+                  : "Exactly as it exists in Shopify (any case)."
+              }
+            />
+            {mode === "create-code" ? (
+              <TextField
+                label="Discount"
+                name="percentOff"
+                type="number"
+                min={1}
+                max={100}
+                suffix="%"
+                value={percentOff}
+                onChange={setPercentOff}
+                error={fieldErrors?.percentOff}
+                autoComplete="off"
+                helpText="Off every product, no minimum; edit it in Shopify's Discounts page afterwards if you need more."
+              />
+            ) : null}
+          </FormLayout.Group>
+          <InlineStack align="end">
+            <Button submit variant="primary" loading={submitting}>
+              {mode === "create-code" ? "Create code in Shopify" : "Link code"}
+            </Button>
+          </InlineStack>
+        </FormLayout>
+      </Form>
     </Card>
   );
 }

@@ -19,14 +19,21 @@ export class AdminApiAccessError extends Error {
 
 const DEFAULT_THROTTLE_WAIT_MS = 2_000;
 
-/** The Admin API as the app's offline session for the shop sees it. */
+type AdminContext = Awaited<ReturnType<typeof unauthenticated.admin>>["admin"];
+
+/** The Admin API as the app's offline session for the shop sees it (jobs). */
 export async function adminGraphqlFor(shopDomain: string): Promise<AdminGraphql> {
-  let admin: Awaited<ReturnType<typeof unauthenticated.admin>>["admin"];
+  let admin: AdminContext;
   try {
     ({ admin } = await unauthenticated.admin(shopDomain));
   } catch (error) {
     throw new AdminApiAccessError(`No offline session for ${shopDomain}: ${(error as Error).message}`);
   }
+  return adminGraphqlFrom(admin);
+}
+
+/** The Admin API of an authenticated admin request (`authenticate.admin(request).admin`). */
+export function adminGraphqlFrom(admin: Pick<AdminContext, "graphql">): AdminGraphql {
   return async <T>(operation: string, variables?: Record<string, unknown>): Promise<T> => {
     try {
       const response = await admin.graphql(operation, { variables });

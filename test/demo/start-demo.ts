@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { describeExit, portInUse, runCommand, startService, stopServices, waitForHttp, type Service } from "../support/processes";
+import { adminApiProxyEnv, SEEDED_ACCESS_TOKEN } from "../support/admin-api";
 import { color, formatLogLine, progressBar, Terminal } from "../support/terminal";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -50,6 +51,7 @@ const simulatorPort = Number(process.env.SIMULATOR_PORT ?? 4300);
 const harnessUrl = `http://localhost:${harnessPort}`;
 const webUrl = `http://127.0.0.1:${webPort}`;
 const simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
+const DEMO_BROWSER = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15";
 const databaseUrl = process.env.DEMO_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/creator_ledger_demo";
 
 // The demo's own configuration: nothing comes from .env, so it runs the same on every machine.
@@ -201,15 +203,29 @@ async function main(): Promise<void> {
     done("Reusing build/ (--no-build)");
   }
 
-  step("Starting web, worker, store simulator and admin harness");
-  const web = start("web", "npm", ["--silent", "start"], childEnv({ PORT: String(webPort), CREATOR_LEDGER_PROCESS: "web" }));
-  const worker = start("worker", "npm", ["--silent", "run", "worker"], childEnv({ CREATOR_LEDGER_PROCESS: "worker" }));
+  step("Starting the store simulator, then web, worker and admin harness");
+  // The simulator is also the app's way to Shopify's Admin API (an HTTPS proxy with its own certificate authority),
+  // so it starts first: the app trusts that authority from start-up on.
+  const caCertPath = join(ROOT, ".demo", "simulator-ca.pem");
   const simulator = start(
     "simulator",
     "npm",
-    ["--silent", "run", "simulator", "--", "--app", webUrl, "--shop", seed.DEMO_SHOP.domain, "--shop-name", seed.DEMO_SHOP.name, "--port", String(simulatorPort), "--first-order-number", String(firstOrderNumber)],
+    [
+      "--silent", "run", "simulator", "--",
+      "--app", webUrl,
+      "--shop", seed.DEMO_SHOP.domain,
+      "--shop-name", seed.DEMO_SHOP.name,
+      "--port", String(simulatorPort),
+      "--first-order-number", String(firstOrderNumber),
+      "--access-token", SEEDED_ACCESS_TOKEN,
+      "--ca-cert", caCertPath,
+    ],
     childEnv(),
   );
+  await waitForHttp(`${simulatorUrl}/health`, { service: simulator }).then(() => done(`store simulator is up on ${simulatorUrl}`));
+  const adminApiEnv = adminApiProxyEnv({ port: simulatorPort, caCertPath });
+  const web = start("web", "npm", ["--silent", "start"], childEnv({ PORT: String(webPort), CREATOR_LEDGER_PROCESS: "web", ...adminApiEnv }));
+  const worker = start("worker", "npm", ["--silent", "run", "worker"], childEnv({ CREATOR_LEDGER_PROCESS: "worker", ...adminApiEnv }));
   const harness = start(
     "harness",
     "npm",
@@ -219,7 +235,6 @@ async function main(): Promise<void> {
   await Promise.all([
     waitForHttp(`${webUrl}/`, { service: web, timeoutMs: 90_000 }).then(() => done(`web is up on ${webUrl}`)),
     worker.waitForLine(/worker started/, 90_000).then(() => done("worker is processing the inbox queue")),
-    waitForHttp(`${simulatorUrl}/health`, { service: simulator }).then(() => done(`store simulator is up on ${simulatorUrl}`)),
     waitForHttp(`http://127.0.0.1:${harnessPort}/harness/health`, { service: harness }).then(() => done(`admin harness is up on ${harnessUrl}`)),
   ]);
 
@@ -238,13 +253,36 @@ async function main(): Promise<void> {
 }
 
 async function replay(seed: typeof import("../support/seed"), shopId: string, firstOrderNumber: number): Promise<void> {
-  const codes = seed.DEMO_CREATORS.map((creator) => creator.discountCode);
-  step(`Replaying ${orderCount} orders from #${firstOrderNumber} (about 45% with a creator's code), with payments, refunds and cancellations`);
+  // Shoppers follow the creators' tracking links first, as they would from a post: each click the app counts
+  // gives a click id that some of the replayed orders land with.
+  const creators = [];
+  for (const creator of seed.DEMO_CREATORS) {
+    const clickIds: string[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      const response = await fetch(`${webUrl}/r/${seed.demoLinkSlug(creator.handle)}`, {
+        redirect: "manual",
+        headers: { "User-Agent": DEMO_BROWSER, "X-Forwarded-For": `203.0.113.${(i * 37 + creator.handle.length) % 250}` },
+      });
+      const clickId = new URL(response.headers.get("location") ?? "https://x/").searchParams.get("cl_click");
+      if (clickId) clickIds.push(clickId);
+    }
+    creators.push({
+      handle: creator.handle,
+      code: creator.discountCode,
+      linkSlug: seed.demoLinkSlug(creator.handle),
+      referrer: `https://www.${creator.referrerDomains[0]}`,
+      clickIds,
+    });
+  }
+  step(
+    `Replaying ${orderCount} orders from #${firstOrderNumber} (about half from creators: codes, links, ref parameters, ` +
+      "cart attributes, referrers, journeys and leaked codes), with payments, refunds and cancellations",
+  );
   const since = new Date();
   const started = await fetch(`${simulatorUrl}/replay`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ orders: orderCount, codes, codeShare: 0.45, days: 30 }),
+    body: JSON.stringify({ orders: orderCount, creators, creatorShare: 0.5, days: 30 }),
   });
   if (!started.ok) throw new Error(`The simulator refused the replay: ${started.status} ${await started.text()}`);
 

@@ -14,6 +14,9 @@ import { ProxyAgent, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher }
 import { isShopifyAdminHost } from "../simulator/admin-tunnel";
 import type { RunningSimulator } from "../simulator/server";
 
+/** The offline session token the seed gives the shop; the simulator's Admin API is told to accept it. */
+export const SEEDED_ACCESS_TOKEN = "shpat_local_harness_offline_token";
+
 type SimulatorEndpoint = Pick<RunningSimulator, "port" | "caCertPath">;
 
 /** The environment a child process needs for its fetch to reach Shopify through the simulator. */

@@ -17,6 +17,7 @@ import { startSimulatorServer, type RunningSimulator } from "../simulator";
 import { ensureProductionBuild } from "./build";
 import { createMigratedDatabase, dropDatabase } from "./database";
 import { freePort, startService, stopServices, waitForHttp, type Service } from "./processes";
+import { adminApiProxyEnv, SEEDED_ACCESS_TOKEN } from "./admin-api";
 import type { ShopSeed } from "./seed";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -86,6 +87,18 @@ export class E2eApp {
     this.seed = await import("./seed");
     await this.seed.seedShop(this.shop, this.scopes);
 
+    // The simulator comes first: the app trusts its certificate authority from start-up on (NODE_EXTRA_CA_CERTS).
+    const { domain, name: shopName, currencyCode, timezone } = this.shop;
+    this.simulator = await startSimulatorServer({
+      appUrl: webUrl,
+      secret: this.apiSecret,
+      apiKey: this.apiKey,
+      accessTokens: [SEEDED_ACCESS_TOKEN],
+      shop: { domain, name: shopName, currency: currencyCode, timezone },
+      port: simulatorPort,
+      retry: { retries: 8, initialDelayMs: 250, factor: 2 },
+    });
+
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       NODE_ENV: "production",
@@ -98,19 +111,12 @@ export class E2eApp {
       APP_BRIDGE_URL: `${harnessUrl}/app-bridge.js`,
       SCOPES: this.scopes,
       LOG_LEVEL: "info",
+      ...adminApiProxyEnv(this.simulator),
     };
     const web = startService({ name: "web", command: "npm", args: ["--silent", "start"], cwd: ROOT, env: { ...env, PORT: String(webPort) }, logFile: join(this.artifacts, "web.log") });
     const worker = startService({ name: "worker", command: "npm", args: ["--silent", "run", "worker"], cwd: ROOT, env, logFile: join(this.artifacts, "worker.log") });
     this.services.push(web, worker);
 
-    const { domain, name: shopName, currencyCode, timezone } = this.shop;
-    this.simulator = await startSimulatorServer({
-      appUrl: webUrl,
-      secret: this.apiSecret,
-      shop: { domain, name: shopName, currency: currencyCode, timezone },
-      port: simulatorPort,
-      retry: { retries: 8, initialDelayMs: 250, factor: 2 },
-    });
     this.harness = await startHarness({ appUrl: webUrl, shop: domain, shopName, apiKey: this.apiKey, apiSecret: this.apiSecret, port: harnessPort, publicUrl: harnessUrl });
 
     await Promise.all([waitForHttp(`${webUrl}/`, { service: web, timeoutMs: 60_000 }), worker.waitForLine(/worker started/, 60_000)]);

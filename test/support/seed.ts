@@ -3,6 +3,7 @@
 import { createCreator, listCreators } from "~/models/creator.server";
 import { installShop } from "~/models/shop.server";
 import { prisma } from "~/db.server";
+import { SEEDED_ACCESS_TOKEN } from "./admin-api";
 import { normalizeDiscountCode } from "~/domain/attribution/normalize-discount-code";
 import { termsForModel } from "~/domain/commissions/contract-presets";
 import type { CompensationModel, ContractTerms } from "~/domain/commissions/contract-terms";
@@ -156,7 +157,7 @@ export async function seedShop(shop: ShopSeed = DEMO_SHOP, scopes = process.env.
     isOnline: false,
     scope: scopes,
     expires: null,
-    accessToken: "shpat_local_harness_offline_token",
+    accessToken: SEEDED_ACCESS_TOKEN,
   };
   await prisma.session.upsert({
     where: { id },

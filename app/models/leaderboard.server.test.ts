@@ -19,7 +19,11 @@ async function createShop(timezone = "UTC"): Promise<Shop> {
   });
 }
 
-async function createCreator(shop: Shop, name: string, codes: string[] = [`${name.toUpperCase()}10`]): Promise<Creator> {
+async function createCreator(
+  shop: Shop,
+  name: string,
+  codes: string[] = [`${name.toUpperCase()}10`]
+): Promise<Creator> {
   const handle = `${name.toLowerCase()}-${randomUUID().slice(0, 8)}`;
   const creator = await prisma.creator.create({ data: { shopId: shop.id, name, handle } });
   for (const code of codes) {
@@ -106,10 +110,30 @@ describe("leaderboard", () => {
     const ana = await createCreator(shop, "Ana");
     const commission = (amountMinor: bigint) => [{ kind: "COMMISSION" as const, amountMinor }];
 
-    await createOrder(shop, { creator: ana, processedAt: "2026-03-08T04:59:59.999Z", netMinor: 1n, commissions: commission(1n) }); // 7 Mar 23:59 EST
-    await createOrder(shop, { creator: ana, processedAt: "2026-03-08T05:00:00.000Z", netMinor: 100n, commissions: commission(10n) }); // 8 Mar 00:00 EST
-    await createOrder(shop, { creator: ana, processedAt: "2026-03-09T03:59:59.999Z", netMinor: 200n, commissions: commission(20n) }); // 8 Mar 23:59 EDT
-    await createOrder(shop, { creator: ana, processedAt: "2026-03-09T04:00:00.000Z", netMinor: 4n, commissions: commission(4n) }); // 9 Mar 00:00 EDT
+    await createOrder(shop, {
+      creator: ana,
+      processedAt: "2026-03-08T04:59:59.999Z",
+      netMinor: 1n,
+      commissions: commission(1n),
+    }); // 7 Mar 23:59 EST
+    await createOrder(shop, {
+      creator: ana,
+      processedAt: "2026-03-08T05:00:00.000Z",
+      netMinor: 100n,
+      commissions: commission(10n),
+    }); // 8 Mar 00:00 EST
+    await createOrder(shop, {
+      creator: ana,
+      processedAt: "2026-03-09T03:59:59.999Z",
+      netMinor: 200n,
+      commissions: commission(20n),
+    }); // 8 Mar 23:59 EDT
+    await createOrder(shop, {
+      creator: ana,
+      processedAt: "2026-03-09T04:00:00.000Z",
+      netMinor: 4n,
+      commissions: commission(4n),
+    }); // 9 Mar 00:00 EDT
 
     const [row] = await leaderboard(shop, { from: "2026-03-08", to: "2026-03-08" });
     expect(row).toMatchObject({ creatorId: ana.id, orders: 2, netRevenueMinor: 300n, commissionMinor: 30n });
@@ -134,7 +158,12 @@ describe("leaderboard", () => {
   it("leaves cancelled orders out of orders and revenue; their reversed commission nets to zero", async () => {
     const shop = await createShop();
     const bo = await createCreator(shop, "Bo");
-    await createOrder(shop, { creator: bo, processedAt: "2026-02-10T12:00:00Z", netMinor: 10_000n, commissions: [{ kind: "COMMISSION", amountMinor: 1_000n }] });
+    await createOrder(shop, {
+      creator: bo,
+      processedAt: "2026-02-10T12:00:00Z",
+      netMinor: 10_000n,
+      commissions: [{ kind: "COMMISSION", amountMinor: 1_000n }],
+    });
     await createOrder(shop, {
       creator: bo,
       processedAt: "2026-02-11T12:00:00Z",
@@ -188,7 +217,16 @@ describe("leaderboard", () => {
     await createOrder(shop, { processedAt: "2026-05-05T10:00:00Z", netMinor: 8_888n });
 
     expect(await leaderboard(shop, { from: "2026-05-01", to: "2026-05-31" })).toEqual([
-      { creatorId: eli.id, name: "Eli", discountCodes: ["ELI10"], orders: 0, netRevenueMinor: 0n, commissionMinor: 0n },
+      {
+        creatorId: eli.id,
+        name: "Eli",
+        discountCodes: ["ELI10"],
+        orders: 0,
+        netRevenueMinor: 0n,
+        commissionMinor: 0n,
+        clicks: 0,
+        conversionRateBasisPoints: null,
+      },
     ]);
   });
 
@@ -198,12 +236,31 @@ describe("leaderboard", () => {
     const fay = await createCreator(shop, "Fay", ["FAY"]);
     // Same name and code in the other shop, with far bigger numbers in the same range.
     const otherFay = await createCreator(other, "Fay", ["FAY"]);
-    await createOrder(shop, { creator: fay, processedAt: "2026-06-10T10:00:00Z", netMinor: 1_000n, commissions: [{ kind: "COMMISSION", amountMinor: 100n }] });
-    await createOrder(other, { creator: otherFay, processedAt: "2026-06-10T10:00:00Z", netMinor: 99_000n, commissions: [{ kind: "COMMISSION", amountMinor: 9_900n }] });
+    await createOrder(shop, {
+      creator: fay,
+      processedAt: "2026-06-10T10:00:00Z",
+      netMinor: 1_000n,
+      commissions: [{ kind: "COMMISSION", amountMinor: 100n }],
+    });
+    await createOrder(other, {
+      creator: otherFay,
+      processedAt: "2026-06-10T10:00:00Z",
+      netMinor: 99_000n,
+      commissions: [{ kind: "COMMISSION", amountMinor: 9_900n }],
+    });
     await createOrder(other, { creator: otherFay, processedAt: "2026-06-11T10:00:00Z", netMinor: 99_000n });
 
     expect(await leaderboard(shop, { from: "2026-06-01", to: "2026-06-30" })).toEqual([
-      { creatorId: fay.id, name: "Fay", discountCodes: ["FAY"], orders: 1, netRevenueMinor: 1_000n, commissionMinor: 100n },
+      {
+        creatorId: fay.id,
+        name: "Fay",
+        discountCodes: ["FAY"],
+        orders: 1,
+        netRevenueMinor: 1_000n,
+        commissionMinor: 100n,
+        clicks: 0,
+        conversionRateBasisPoints: null,
+      },
     ]);
   });
 
@@ -213,7 +270,12 @@ describe("leaderboard", () => {
     const hal = await createCreator(shop, "Hal");
     await createOrder(shop, { creator: hal, processedAt: "2026-07-15T10:00:00Z", netMinor: 2_500n });
     // Gus sold, but outside the range.
-    await createOrder(shop, { creator: gus, processedAt: "2026-08-15T10:00:00Z", netMinor: 2_500n, commissions: [{ kind: "COMMISSION", amountMinor: 250n }] });
+    await createOrder(shop, {
+      creator: gus,
+      processedAt: "2026-08-15T10:00:00Z",
+      netMinor: 2_500n,
+      commissions: [{ kind: "COMMISSION", amountMinor: 250n }],
+    });
 
     const rows = await leaderboard(shop, { from: "2026-07-01", to: "2026-07-31" });
     expect(rows.map((row) => row.name)).toEqual(["Gus", "Hal"]);
@@ -224,8 +286,16 @@ describe("leaderboard", () => {
       orders: 0,
       netRevenueMinor: 0n,
       commissionMinor: 0n,
+      clicks: 0,
+      conversionRateBasisPoints: null,
     });
-    expect(rowFor(rows, hal)).toMatchObject({ orders: 1, netRevenueMinor: 2_500n, commissionMinor: 0n });
+    expect(rowFor(rows, hal)).toMatchObject({
+      orders: 1,
+      netRevenueMinor: 2_500n,
+      commissionMinor: 0n,
+      clicks: 0,
+      conversionRateBasisPoints: null,
+    });
   });
 
   it("returns no rows for a shop without creators", async () => {
@@ -268,16 +338,61 @@ describe("parseLeaderboardRange", () => {
   });
 });
 
+describe("leaderboard clicks", () => {
+  it("counts the creator's link clicks inside the range and turns them into a conversion rate", async () => {
+    const shop = await createShop();
+    const ada = await createCreator(shop, "Ada");
+    const link = await prisma.trackingLink.create({
+      data: {
+        shopId: shop.id,
+        creatorId: ada.id,
+        slug: randomUUID().slice(0, 12),
+        label: "Bio",
+        utmSource: "instagram",
+        utmCampaign: ada.handle,
+      },
+    });
+    const click = (at: string) =>
+      prisma.linkClick.create({
+        data: { shopId: shop.id, linkId: link.id, creatorId: ada.id, visitorHash: "h", occurredAt: new Date(at) },
+      });
+    for (const at of [
+      "2026-03-01T00:00:00Z",
+      "2026-03-05T12:00:00Z",
+      "2026-03-31T23:59:59Z",
+      "2026-04-01T00:00:00Z",
+      "2026-02-28T23:59:59Z",
+    ]) {
+      await click(at);
+    }
+    await createOrder(shop, { processedAt: "2026-03-10T10:00:00Z", netMinor: 5_000n, creator: ada });
+    const [row] = await leaderboard(shop, { from: "2026-03-01", to: "2026-03-31" });
+    expect(row).toMatchObject({ clicks: 3, orders: 1, conversionRateBasisPoints: 3333 });
+  });
+});
+
 describe("sortLeaderboard", () => {
-  const row = (name: string, orders: number, net: bigint, commission: bigint): LeaderboardRow => ({
+  const row = (name: string, orders: number, net: bigint, commission: bigint, clicks = 0): LeaderboardRow => ({
     creatorId: name,
     name,
     discountCodes: [],
     orders,
     netRevenueMinor: net,
     commissionMinor: commission,
+    clicks,
+    conversionRateBasisPoints: clicks === 0 ? null : Math.round((orders * 10_000) / clicks),
   });
-  const rows = [row("ann", 3, 900n, 10n), row("Bob", 5, 100n, 90n), row("cat", 3, 12_345_678_901_234_567_890n, -5n)];
+  const rows = [
+    row("ann", 3, 900n, 10n, 30),
+    row("Bob", 5, 100n, 90n),
+    row("cat", 3, 12_345_678_901_234_567_890n, -5n, 10),
+  ];
+
+  it("sorts by clicks and by conversion rate, a creator without clicks counting as the lowest rate", () => {
+    expect(sortLeaderboard(rows, "clicks", "desc").map((r) => r.name)).toEqual(["ann", "cat", "Bob"]);
+    expect(sortLeaderboard(rows, "conversion", "desc").map((r) => r.name)).toEqual(["cat", "ann", "Bob"]);
+    expect(sortLeaderboard(rows, "conversion", "asc").map((r) => r.name)).toEqual(["Bob", "ann", "cat"]);
+  });
 
   it("sorts by each column, keeping name order on ties", () => {
     expect(sortLeaderboard(rows, "netRevenue", "desc").map((r) => r.name)).toEqual(["cat", "ann", "Bob"]);

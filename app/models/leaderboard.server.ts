@@ -3,6 +3,7 @@ import { Prisma } from "@prisma/client";
 import { addDays, differenceInCalendarDays, format, isMatch, subDays } from "date-fns";
 import { z } from "zod";
 import { prisma } from "~/db.server";
+import { conversionRateBasisPoints } from "~/domain/metrics/conversion-rate";
 
 /** Calendar days in the shop's timezone, both ends inclusive, as YYYY-MM-DD. */
 export interface LeaderboardRange {
@@ -20,6 +21,10 @@ export interface LeaderboardRow {
   netRevenueMinor: bigint;
   /** Signed sum of the creator's ledger entries for orders processed in the range (reversals net out). */
   commissionMinor: bigint;
+  /** Human clicks on the creator's tracking links in the range. */
+  clicks: number;
+  /** orders ÷ clicks in basis points; null without clicks. */
+  conversionRateBasisPoints: number | null;
 }
 
 export const DEFAULT_RANGE_DAYS = 30;
@@ -117,7 +122,15 @@ export async function leaderboard(
   const shopId = Prisma.sql`${shop.id}::uuid`;
 
   const rows = await prisma.$queryRaw<
-    { creatorId: string; name: string; discountCodes: string[]; orders: number; netRevenueMinor: bigint; commissionMinor: bigint }[]
+    {
+      creatorId: string;
+      name: string;
+      discountCodes: string[];
+      orders: number;
+      netRevenueMinor: bigint;
+      commissionMinor: bigint;
+      clicks: number;
+    }[]
   >(Prisma.sql`
     WITH order_totals AS (
       SELECT a."creatorId", COUNT(*)::int AS orders, SUM(o."netMerchandiseMinor")::bigint AS net
@@ -140,6 +153,14 @@ export async function leaderboard(
         AND o."processedAt" < ${endUtc}
       GROUP BY l."creatorId"
     ),
+    click_totals AS (
+      SELECT k."creatorId", COUNT(*)::int AS clicks
+      FROM "LinkClick" k
+      WHERE k."shopId" = ${shopId}
+        AND k."occurredAt" >= ${startUtc}
+        AND k."occurredAt" < ${endUtc}
+      GROUP BY k."creatorId"
+    ),
     codes AS (
       SELECT d."creatorId", ARRAY_AGG(d."code" ORDER BY d."createdAt", d."code") AS codes
       FROM "DiscountCode" d
@@ -152,10 +173,12 @@ export async function leaderboard(
       COALESCE(codes.codes, ARRAY[]::text[]) AS "discountCodes",
       COALESCE(ot.orders, 0)::int AS "orders",
       COALESCE(ot.net, 0)::bigint AS "netRevenueMinor",
-      COALESCE(ct.commission, 0)::bigint AS "commissionMinor"
+      COALESCE(ct.commission, 0)::bigint AS "commissionMinor",
+      COALESCE(kt.clicks, 0)::int AS "clicks"
     FROM "Creator" c
     LEFT JOIN order_totals ot ON ot."creatorId" = c."id"
     LEFT JOIN commission_totals ct ON ct."creatorId" = c."id"
+    LEFT JOIN click_totals kt ON kt."creatorId" = c."id"
     LEFT JOIN codes ON codes."creatorId" = c."id"
     WHERE c."shopId" = ${shopId}
     ORDER BY c."name", c."id"
@@ -168,10 +191,12 @@ export async function leaderboard(
     orders: Number(row.orders),
     netRevenueMinor: BigInt(row.netRevenueMinor),
     commissionMinor: BigInt(row.commissionMinor),
+    clicks: Number(row.clicks),
+    conversionRateBasisPoints: conversionRateBasisPoints(Number(row.orders), Number(row.clicks)),
   }));
 }
 
-export const LEADERBOARD_SORT_KEYS = ["name", "orders", "netRevenue", "commission"] as const;
+export const LEADERBOARD_SORT_KEYS = ["name", "clicks", "conversion", "orders", "netRevenue", "commission"] as const;
 export type LeaderboardSortKey = (typeof LEADERBOARD_SORT_KEYS)[number];
 export type SortDirection = "asc" | "desc";
 
@@ -192,6 +217,11 @@ export function sortLeaderboard(rows: LeaderboardRow[], sort: LeaderboardSortKey
     switch (sort) {
       case "name":
         return a.name.localeCompare(b.name, "en", { sensitivity: "base" });
+      case "clicks":
+        return a.clicks - b.clicks;
+      case "conversion":
+        // Creators without clicks have no rate: they sort below every rate, whichever the direction.
+        return (a.conversionRateBasisPoints ?? -1) - (b.conversionRateBasisPoints ?? -1);
       case "orders":
         return a.orders - b.orders;
       case "netRevenue":

@@ -30,6 +30,7 @@ import {
 import { requireShop } from "~/models/shop.server";
 import { authenticate } from "~/shopify.server";
 import { EMPTY_STATE_IMAGE } from "~/components/empty-state-image";
+import { formatConversionRate } from "~/domain/metrics/conversion-rate";
 
 
 interface LeaderboardRowJson {
@@ -40,6 +41,8 @@ interface LeaderboardRowJson {
   /** Minor units as a decimal string: loader JSON carries no bigint. */
   netRevenueMinor: string;
   commissionMinor: string;
+  clicks: number;
+  conversionRateBasisPoints: number | null;
 }
 
 interface LeaderboardData {
@@ -75,7 +78,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 // IndexTable column order; `null` marks the column that cannot be sorted.
-const COLUMN_SORT_KEYS: (LeaderboardSortKey | null)[] = ["name", null, "orders", "netRevenue", "commission"];
+const COLUMN_SORT_KEYS: (LeaderboardSortKey | null)[] = ["name", null, "clicks", "conversion", "orders", "netRevenue", "commission"];
 // Parameters the date form owns; every other one (sort, and Shopify's embedded parameters) is carried along.
 const RANGE_PARAMS = new Set(["from", "to"]);
 
@@ -127,8 +130,8 @@ export default function LeaderboardPage() {
             {!hasOrders ? (
               <Box padding="400">
                 <Text as="p" tone="subdued">
-                  No attributed orders in this date range. Orders appear here once shoppers use a creator&apos;s discount
-                  code.
+                  No attributed orders in this date range. Orders appear here once shoppers use a creator&apos;s code,
+                  follow their links or name them in the survey.
                 </Text>
               </Box>
             ) : null}
@@ -139,11 +142,13 @@ export default function LeaderboardPage() {
               headings={[
                 { title: "Creator", defaultSortDirection: "ascending" },
                 { title: "Code" },
+                { title: "Clicks", alignment: "end" },
+                { title: "Conversion", alignment: "end" },
                 { title: "Orders", alignment: "end" },
                 { title: "Net revenue", alignment: "end" },
                 { title: "Commission", alignment: "end" },
               ]}
-              sortable={[true, false, true, true, true]}
+              sortable={[true, false, true, true, true, true, true]}
               sortColumnIndex={COLUMN_SORT_KEYS.indexOf(sort)}
               sortDirection={direction === "asc" ? "ascending" : "descending"}
               defaultSortDirection="descending"
@@ -159,6 +164,16 @@ export default function LeaderboardPage() {
                     </Link>
                   </IndexTable.Cell>
                   <IndexTable.Cell>{row.discountCodes.length > 0 ? row.discountCodes.join(", ") : "—"}</IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Text as="span" alignment="end" numeric>
+                      {row.clicks}
+                    </Text>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Text as="span" alignment="end" numeric>
+                      {formatConversionRate(row.conversionRateBasisPoints)}
+                    </Text>
+                  </IndexTable.Cell>
                   <IndexTable.Cell>
                     <Text as="span" alignment="end" numeric>
                       {row.orders}

@@ -24,7 +24,9 @@ export default function App() {
           Leaderboard
         </Link>
         <Link to="/app/creators">Creators</Link>
+        <Link to="/app/orders">Orders</Link>
         <Link to="/app/payouts">Payouts</Link>
+        <Link to="/app/attribution">Attribution</Link>
         <Link to="/app/settings">Settings</Link>
       </NavMenu>
       <Outlet />

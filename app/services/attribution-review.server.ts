@@ -43,9 +43,9 @@ const requiredReason = z
   .max(REASON_MAX_LENGTH, `Keep the reason to ${REASON_MAX_LENGTH} characters or fewer`);
 
 const optionalReason = z
-  .union([z.string(), z.undefined(), z.null()])
-  .transform((value) => (value ?? "").trim())
-  .pipe(z.string().max(REASON_MAX_LENGTH, `Keep the note to ${REASON_MAX_LENGTH} characters or fewer`));
+  .string({ error: "Enter a note, or leave it empty" })
+  .trim()
+  .max(REASON_MAX_LENGTH, `Keep the note to ${REASON_MAX_LENGTH} characters or fewer`);
 
 const overrideSchema = z.object({
   creatorId: z.union([z.null(), z.guid({ error: "Choose one of your creators, or Nobody" })], {
@@ -59,7 +59,9 @@ const overrideSchema = z.object({
  * online one, else the session token's `sub` (Shopify's id of the staff member using the admin), else "staff".
  */
 export function staffActor(context: {
-  session: { onlineAccessInfo?: { associated_user?: { id?: number | string | null; email?: string | null } | null } | null };
+  session: {
+    onlineAccessInfo?: { associated_user?: { id?: number | string | null; email?: string | null } | null } | null;
+  };
   sessionToken?: { sub?: string | null } | null;
 }): string {
   const user = context.session.onlineAccessInfo?.associated_user;
@@ -132,7 +134,7 @@ export async function approveReview(
   actor: string,
   options: ReviewOptions = {},
 ): Promise<ReviewResult | null> {
-  const parsed = z.object({ reason: optionalReason }).safeParse(input);
+  const parsed = z.object({ reason: optionalReason }).safeParse({ reason: input.reason ?? "" });
   if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error) };
   return review(shop, orderId, "APPROVED", parsed.data.reason, actor, options);
 }
@@ -163,7 +165,9 @@ function review(
     if (attribution.reviewStatus !== "PENDING") {
       return {
         ok: false,
-        formError: `This order cannot be ${decision === "APPROVED" ? "approved" : "rejected"}: ${REVIEW_LABELS[attribution.reviewStatus]}.`,
+        formError: `This order cannot be ${decision === "APPROVED" ? "approved" : "rejected"}: ${
+          REVIEW_LABELS[attribution.reviewStatus]
+        }.`,
       };
     }
     await tx.attribution.update({ where: { id: attribution.id }, data: { reviewStatus: decision, reviewedAt: now } });
@@ -199,13 +203,17 @@ async function decide(
   if (!z.guid().safeParse(orderId).success) return null;
   const outcome = await prisma.$transaction(
     async (tx): Promise<ReviewResult | null> => {
-      const order = await tx.order.findFirst({ where: { id: orderId, shopId: shop.id }, select: { id: true, shopifyOrderGid: true } });
+      const order = await tx.order.findFirst({
+        where: { id: orderId, shopId: shop.id },
+        select: { id: true, shopifyOrderGid: true },
+      });
       if (!order) return null;
       // The lock ingestion and reattributeOrder take (they take it again: it is re-entrant in one transaction), so a
       // webhook for this order waits for the decision and then sees it, and the decision sees the latest verdict.
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${shop.id}/${order.shopifyOrderGid}`}, 0))`;
       const attribution = await tx.attribution.findFirst({ where: { orderId: order.id, shopId: shop.id } });
-      if (!attribution) return { ok: false, formError: "This order has not been attributed yet: try again in a minute." };
+      if (!attribution)
+        return { ok: false, formError: "This order has not been attributed yet: try again in a minute." };
 
       const decided = await change(tx, attribution);
       if ("ok" in decided) return decided;

@@ -67,11 +67,21 @@ async function isNewCustomer(tx: Prisma.TransactionClient, shopId: string, facts
 
 function reversalCause(order: { cancelledAt: Date | null }, attribution: Attribution): string {
   if (order.cancelledAt) return "order cancelled";
-  if (attribution.reviewStatus === "PENDING") return `held for review (${attribution.flags.join(", ")})`;
+  if (attribution.method === "MANUAL_OVERRIDE") return "credit overridden by the merchant";
+  if (attribution.reviewStatus === "PENDING") {
+    return `held for review (${attribution.flags.map((flag) => FLAG_WORDS[flag] ?? flag.toLowerCase()).join(", ")})`;
+  }
   if (attribution.reviewStatus === "REJECTED") return "rejected in review";
   if (attribution.creatorId === null) return "the order no longer credits a creator";
   return "the order changed";
 }
+
+const FLAG_WORDS: Record<string, string> = {
+  SELF_REFERRAL: "self-referral",
+  LEAKED_CODE: "leaked code",
+  CODE_BURST: "code used in a burst",
+  CONFLICTING_CREATORS: "signals name different creators",
+};
 
 /**
  * Re-decides a stored order's credit after a late fact (journey, survey answer, override, review) and brings its

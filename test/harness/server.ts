@@ -50,7 +50,9 @@ const APP_BRIDGE_CDN = "https://cdn.shopify.com/shopifycloud/app-bridge.js";
 const DEFAULT_NAV: NavItem[] = [
   { label: "Leaderboard", path: "/app" },
   { label: "Creators", path: "/app/creators" },
+  { label: "Orders", path: "/app/orders" },
   { label: "Payouts", path: "/app/payouts" },
+  { label: "Attribution", path: "/app/attribution" },
   { label: "Settings", path: "/app/settings" },
 ];
 const HOP_BY_HOP = ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer"];

@@ -35,6 +35,8 @@
 
   function setActive(path) {
     currentPath = path;
+    // Query and fragment do not choose the section: /app/orders?review=pending is still Orders.
+    path = path.split(/[?#]/)[0];
     var best = null;
     navLinks.forEach(function (link) {
       var navPath = link.getAttribute("data-nav-path");

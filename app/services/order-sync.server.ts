@@ -31,10 +31,12 @@ export async function startOrderSync(
 ): Promise<OrderSync> {
   return db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`order-sync/${shopId}`}, 0))`;
-    const running = await tx.orderSync.findFirst({ where: { shopId, status: "RUNNING" } });
+    // An import and a reconciliation may overlap (they feed the same idempotent inbox; Shopify runs up to five
+    // bulk queries per shop), but two of the same kind would only repeat each other.
+    const running = await tx.orderSync.findFirst({ where: { shopId, status: "RUNNING", kind } });
     if (running) {
       throw new OrderSyncRunningError(
-        running.kind === "IMPORT" ? "An import is already running for this shop" : "A reconciliation is running; try again in a minute",
+        kind === "IMPORT" ? "An import is already running for this shop" : "A reconciliation is already running for this shop",
       );
     }
     return tx.orderSync.create({ data: { shopId, kind, updatedSince } });
@@ -55,9 +57,8 @@ const INBOX_BATCH = 500;
 
 /**
  * Moves a sync one step: starts Shopify's bulk operation over the shop's orders, then polls it, then streams its
- * JSONL result into the inbox, each order exactly like a webhook delivery (an order already seen at the same
- * updatedAt is a duplicate and skipped). Every step can be repeated after a crash: the operation id is stored,
- * and re-reading the result only finds duplicates.
+ * JSONL result into the inbox, each order exactly like a webhook delivery. Every step can be repeated after a
+ * crash: the operation id is stored, and re-reading the result only finds the rows it already inserted.
  */
 export async function stepOrderSync(
   db: PrismaClient,
@@ -157,7 +158,13 @@ type BulkOrder = Record<string, unknown> & {
 };
 
 async function queueOrders(db: PrismaClient, inbox: Queue<ProcessInboxEventJob>, sync: OrderSync & { shop: { domain: string } }, orders: BulkOrder[]) {
-  const events = orders.map((order) => ({ shopDomain: sync.shop.domain, eventId: `sync-${order.id}-${order.updatedAt}`, payload: order }));
+  // Keyed by the sync too: each sync accounts for (and shows progress on) every order it read; an order read twice
+  // is processed twice, which changes nothing (the newest updated_at wins, the ledger takes only differences).
+  const events = orders.map((order) => ({
+    shopDomain: sync.shop.domain,
+    eventId: `sync-${sync.id}-${order.id}-${order.updatedAt}`,
+    payload: order,
+  }));
   const inserted = await db.$queryRaw<{ eventId: string }[]>`
     INSERT INTO "InboxEvent" ("id", "shopDomain", "eventId", "webhookId", "topic", "apiVersion", "triggeredAt", "payload")
     SELECT gen_random_uuid(), e."shopDomain", e."eventId", ${sync.id}, ${ORDERS_SYNC_TOPIC}, ${SHOPIFY_API_VERSION}, now(), e.payload
@@ -196,9 +203,9 @@ export async function shopsDueForReconcile(db: PrismaClient, now = new Date()) {
     FROM "Shop" s
     WHERE s."uninstalledAt" IS NULL
       AND EXISTS (SELECT 1 FROM "Session" x WHERE x.shop = s.domain AND x."isOnline" = false)
-      AND NOT EXISTS (SELECT 1 FROM "OrderSync" r WHERE r."shopId" = s.id AND r.status = 'RUNNING')
+      AND NOT EXISTS (SELECT 1 FROM "OrderSync" r WHERE r."shopId" = s.id AND r.status = 'RUNNING' AND r.kind = 'RECONCILE')
       AND NOT EXISTS (
-        SELECT 1 FROM "OrderSync" r WHERE r."shopId" = s.id
+        SELECT 1 FROM "OrderSync" r WHERE r."shopId" = s.id AND r.kind = 'RECONCILE'
           AND r."startedAt" > ${new Date(now.getTime() - RECONCILE_EVERY_MS).toISOString()}::timestamptz AT TIME ZONE 'UTC')`);
 }
 

@@ -45,7 +45,8 @@ const VISIT_FIELDS =
 /**
  * The inner query of the orders bulk operation: everything parseGraphqlOrder reads (the facts an orders/updated
  * webhook carries, plus the journey). Bulk queries take no variables, so the search filter is written into the text;
- * nested connections come back as their own JSONL lines (with __parentId) and need their `id`.
+ * nested connections come back as their own JSONL lines (with __parentId), grouped after their order because the
+ * mutation asks for groupObjects (so the result streams order by order).
  */
 export function bulkOrdersQuery(search: string | null): string {
   const args = search === null ? "sortKey: UPDATED_AT" : `query: ${JSON.stringify(search)}, sortKey: UPDATED_AT`;
@@ -103,7 +104,7 @@ export function bulkOrdersQuery(search: string | null): string {
 
 export const BULK_OPERATION_RUN_QUERY_MUTATION = `#graphql
   mutation OrdersBulkQuery($query: String!) {
-    bulkOperationRunQuery(query: $query, groupObjects: false) {
+    bulkOperationRunQuery(query: $query, groupObjects: true) {
       bulkOperation { id status }
       userErrors { field message code }
     }

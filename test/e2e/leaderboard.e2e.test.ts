@@ -83,7 +83,8 @@ describe.skipIf(process.env.SKIP_E2E === "1")("leaderboard, end to end", () => {
           },
           { timeout: 30_000, interval: 750 },
         )
-        .toBe(`${CREATOR.name} ${CREATOR.code} 1 ${usd(netMinor)} ${usd(commissionMinor)}`);
+        // No link clicks yet: 0 clicks, no conversion rate.
+        .toBe(`${CREATOR.name} ${CREATOR.code} 0 — 1 ${usd(netMinor)} ${usd(commissionMinor)}`);
       await screenshot("04-leaderboard-after");
     } catch (error) {
       await e2e.reportFailure();

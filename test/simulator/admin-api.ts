@@ -1,7 +1,8 @@
 // The shop's Admin API, as https://<shop>.myshopify.com answers it: token exchange at /admin/oauth/access_token
 // and GraphQL at /admin/api/<version>/graphql.json. Documents are validated against Shopify's real schema for the
 // version, run against the simulator's own orders and discounts, charged to Shopify's leaky bucket and recorded,
-// so that tests can see what the app asked for.
+// so that tests can see what the app asked for. Bulk query operations run in the background (bulk-operations.ts)
+// and their results are downloaded from https://storage.googleapis.com, which this class also answers for.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
@@ -13,28 +14,36 @@ import {
   validate,
   type DocumentNode,
   type FragmentDefinitionNode,
-  type GraphQLFormattedError,
 } from "graphql";
 import type { AccessTokens } from "./access-tokens";
 import { adminSchema } from "./admin-schema";
+import { BULK_OPERATION_STORAGE_HOST } from "./admin-tunnel";
+import { BulkOperations, type BulkOperationErrorCode, type BulkOperationRecord, type BulkOperationsListArgs } from "./bulk-operations";
 import { InvalidCursorError, paginate, type PageArgs } from "./connections";
 import { DiscountCodeTakenError, discountGid, type CodeDiscount } from "./discounts";
+import { formatError } from "./graphql-errors";
 import { formatAmount, parseAmount } from "./money";
 import { graphqlDateTime, matchesOrderSearch, orderNode, orderSortPosition, parseOrderSearch, type OrderViewContext } from "./order-graphql";
 import { API_VERSION, type SimOrder } from "./orders";
 import { SINGLE_QUERY_MAX_COST, ThrottleBucket, actualQueryCost, missingPageSizeErrors, requestedQueryCost, type CostedOperation } from "./query-cost";
 import type { StoreSimulator } from "./store";
+import { formatInTimeZone } from "./time";
 
 export interface AdminApiOptions {
   store: StoreSimulator;
   tokens: AccessTokens;
   /** How many reads of an order's customerJourneySummary answer `ready: false` before the journey is ready (default 1). */
   journeyReadyAfterFetches?: number;
+  /** How long a bulk operation takes from CREATED to COMPLETED (RUNNING halfway); default 200 ms. */
+  bulkOperationDelayMs?: number;
+  /** Bulk query operations in progress at once before OPERATION_IN_PROGRESS (default 5, as Shopify since 2026-01). */
+  bulkQueryConcurrencyLimit?: number;
 }
 
 export interface RecordedAdminRequest {
   at: string;
-  kind: "graphql" | "token-exchange";
+  /** bulk-download: a GET of a bulk operation's result file on https://storage.googleapis.com. */
+  kind: "graphql" | "token-exchange" | "bulk-download";
   path: string;
   status: number;
   /** How the request was answered: "ok", or what stopped it. */
@@ -62,11 +71,32 @@ export class AdminApi {
   private readonly journeyReadyAfter: number;
   private readonly store: StoreSimulator;
   readonly tokens: AccessTokens;
+  /** The shop's bulk operations (bulkOperationRunQuery and friends) and their result files. */
+  readonly bulkOperations: BulkOperations;
 
   constructor(options: AdminApiOptions) {
     this.store = options.store;
     this.tokens = options.tokens;
     this.journeyReadyAfter = Math.max(0, options.journeyReadyAfterFetches ?? 1);
+    this.bulkOperations = new BulkOperations({
+      schema: adminSchema,
+      // Bulk queries read the same store the ordinary queries read, without page sizes or cost limits.
+      execute: (document) => executeSync({ schema: adminSchema(), document, rootValue: this.queryRoot() }),
+      supportedRoots: ["orders"],
+      delayMs: options.bulkOperationDelayMs,
+      concurrencyLimit: options.bulkQueryConcurrencyLimit,
+      onFinish: (operation) => this.deliverBulkOperationFinish(operation),
+    });
+  }
+
+  /** The next bulk operation created ends FAILED with the error code (default INTERNAL_SERVER_ERROR). */
+  failNextBulkOperation(errorCode: BulkOperationErrorCode = "INTERNAL_SERVER_ERROR"): void {
+    this.bulkOperations.failNext(errorCode);
+  }
+
+  /** Stops work still scheduled (bulk operations in progress). */
+  close(): void {
+    this.bulkOperations.close();
   }
 
   /** The next `count` GraphQL requests answer THROTTLED, whatever they cost. */
@@ -89,6 +119,13 @@ export class AdminApi {
     const body = await readBody(req);
     const record = (entry: Omit<RecordedAdminRequest, "at" | "path">) =>
       this.requests.push({ at: new Date().toISOString(), path: url.pathname, ...entry });
+
+    if (host === BULK_OPERATION_STORAGE_HOST) {
+      // A bulk operation's result file: a signed URL, no Shopify credentials.
+      const outcome = this.bulkOperations.serveDownload(req, res);
+      record({ kind: "bulk-download", status: res.statusCode, outcome, operationName: null, variables: {}, query: null, cost: null });
+      return;
+    }
 
     if (host !== this.store.shop.domain.toLowerCase()) {
       // Another shop: the simulator plays only its own.
@@ -263,6 +300,21 @@ export class AdminApi {
         const discount = store.discounts.byCode(code);
         return discount ? this.discountNode(discount) : null;
       },
+      node: ({ id }: { id: string }) => {
+        const operation = this.bulkOperations.get(id);
+        if (operation) return this.bulkOperations.view(operation);
+        const order = orderByGid(orders(), id);
+        return order ? orderNode(order, view) : null;
+      },
+      bulkOperation: ({ id }: { id: string }) => {
+        const operation = this.bulkOperations.get(id);
+        return operation ? this.bulkOperations.view(operation) : null;
+      },
+      bulkOperations: (args: BulkOperationsListArgs) => withCursorErrors(() => this.bulkOperations.list(args)),
+      currentBulkOperation: ({ type }: { type?: "QUERY" | "MUTATION" | null }) => {
+        const operation = this.bulkOperations.current(type ?? "QUERY");
+        return operation ? this.bulkOperations.view(operation) : null;
+      },
     };
   }
 
@@ -281,7 +333,35 @@ export class AdminApi {
         store.deleteDiscount(discount);
         return { deletedCodeDiscountId: discountGid(discount), userErrors: [] };
       },
+      bulkOperationRunQuery: ({ query, groupObjects }: { query: string; groupObjects?: boolean | null }) => {
+        const { operation, userErrors } = this.bulkOperations.runQuery(query, groupObjects ?? false);
+        return { bulkOperation: operation ? this.bulkOperations.view(operation) : null, userErrors };
+      },
+      bulkOperationCancel: ({ id }: { id: string }) => {
+        const { operation, userErrors } = this.bulkOperations.cancel(id);
+        return { bulkOperation: operation ? this.bulkOperations.view(operation) : null, userErrors };
+      },
     };
+  }
+
+  /** bulk_operations/finish, if the app subscribes to it: Shopify's payload, lowercase as Shopify sends it. */
+  private deliverBulkOperationFinish(operation: BulkOperationRecord): void {
+    const timeZone = this.store.shop.timezone;
+    this.store.deliver([
+      {
+        topic: "bulk_operations/finish",
+        subject: operation.id,
+        occurredAt: operation.finishedAt ?? new Date(),
+        payload: {
+          admin_graphql_api_id: operation.id,
+          completed_at: formatInTimeZone(operation.finishedAt ?? new Date(), timeZone),
+          created_at: formatInTimeZone(operation.createdAt, timeZone),
+          error_code: operation.errorCode?.toLowerCase() ?? null,
+          status: operation.status.toLowerCase(),
+          type: operation.type.toLowerCase(),
+        },
+      },
+    ]);
   }
 
   private createBasicDiscount(input: BasicCodeDiscountInput): { discount: CodeDiscount | null; userErrors: DiscountUserError[] } {
@@ -415,20 +495,6 @@ function invalid(operationName: string | null, errors: readonly GraphQLError[]) 
     response: { errors: errors.map(formatError) },
     entry: { outcome: "invalid" as const, operationName, cost: null },
   };
-}
-
-/** Shopify words an unknown field the way graphql-ruby does, with an `undefinedField` code. */
-function formatError(error: GraphQLError): GraphQLFormattedError {
-  const formatted = error.toJSON();
-  const unknownField = /^Cannot query field "([^"]+)" on type "([^"]+)"\./.exec(error.message);
-  if (unknownField) {
-    return {
-      ...formatted,
-      message: `Field '${unknownField[1]}' doesn't exist on type '${unknownField[2]}'`,
-      extensions: { code: "undefinedField", typeName: unknownField[2], fieldName: unknownField[1] },
-    };
-  }
-  return formatted;
 }
 
 function withCursorErrors<T>(run: () => T): T {

@@ -27,7 +27,15 @@ export { formatInTimeZone } from "./time";
 export { AdminApi, type AdminApiOptions, type RecordedAdminRequest } from "./admin-api";
 export { AccessTokens, type AccessTokenGrant } from "./access-tokens";
 export { adminSchema, adminSchemaPath } from "./admin-schema";
-export { attachAdminTunnel, isShopifyAdminHost } from "./admin-tunnel";
+export { attachAdminTunnel, isShopifyAdminHost, isTunnelledHost, BULK_OPERATION_STORAGE_HOST } from "./admin-tunnel";
+export {
+  BulkOperations,
+  BULK_OPERATION_ERROR_CODES,
+  type BulkOperationErrorCode,
+  type BulkOperationRecord,
+  type BulkOperationStatus,
+} from "./bulk-operations";
+export { prepareBulkQuery, toJsonl, type BulkOperationUserError } from "./bulk-query";
 export { createCertificateAuthority, type CertificateAuthority } from "./certificates";
 export { DiscountStore, DiscountCodeTakenError, discountGid, type CodeDiscount, type NewCodeDiscount, type DiscountEvent } from "./discounts";
 export {

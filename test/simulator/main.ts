@@ -27,12 +27,15 @@ answers the shop's Admin API (GraphQL, token exchange) as the app's HTTPS proxy.
   --discount CODE        a code discount the shop already has (repeatable)
   --journey-ready-after N  reads of an order's journey that answer ready: false (default 1)
   --ca-cert PATH         where to write the CA certificate (default: in the temp folder, named by port)
+  --bulk-delay-ms N      how long a bulk operation takes to complete (default 200)
 
 Control API: POST /orders {code?, codes?, creators?, signals?, count?}, GET /deliveries,
              POST /orders/:id/(paid|refund|cancel|remove-code), POST /replay {orders, codes?, creators?}, GET /replay,
              GET|POST /discounts, POST /discounts/:id/rename {code}, DELETE /discounts/:id,
              GET|DELETE /admin-api/requests, POST /admin-api/throttle {requests}, POST /admin-api/access-tokens {token},
-             GET /admin-api/ca.pem, GET /health (server.ts describes each)
+             GET /admin-api/ca.pem, GET /admin-api/bulk-operations, POST /admin-api/bulk-operations/fail-next,
+             POST /admin-api/bulk-operations/settings {delayMs?, concurrencyLimit?}, GET /health
+             (server.ts describes each)
 
 The app reaches the Admin API with, in its environment:
   NODE_USE_ENV_PROXY=1 HTTPS_PROXY=http://127.0.0.1:<port> NO_PROXY=localhost,127.0.0.1,::1 NODE_EXTRA_CA_CERTS=<ca-cert>`;
@@ -59,6 +62,7 @@ const { values } = parseArgs({
     discount: { type: "string", multiple: true, default: [] },
     "journey-ready-after": { type: "string" },
     "ca-cert": { type: "string" },
+    "bulk-delay-ms": { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
@@ -100,6 +104,7 @@ const running = await startSimulatorServer({
   discounts: values.discount!.map((code) => ({ code })),
   journeyReadyAfterFetches: int(values["journey-ready-after"]),
   caCertPath: values["ca-cert"],
+  bulkOperationDelayMs: int(values["bulk-delay-ms"]),
 });
 
 console.log(`Store simulator for ${values.shop} listening on ${running.url} (webhooks → ${values.app})`);

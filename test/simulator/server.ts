@@ -21,9 +21,15 @@
 //   POST   /admin-api/throttle     {requests}      the next N GraphQL requests answer THROTTLED
 //   POST   /admin-api/access-tokens {token}        accept another offline access token
 //   GET    /admin-api/ca.pem                                          the CA certificate the app must trust
+//   GET    /admin-api/bulk-operations                                 the shop's bulk operations
+//   POST   /admin-api/bulk-operations/fail-next {errorCode?}          the next bulk operation ends FAILED
+//                                  (INTERNAL_SERVER_ERROR by default; TIMEOUT; ACCESS_DENIED)
+//   POST   /admin-api/bulk-operations/settings {delayMs?, concurrencyLimit?}
+//                                  how long bulk operations take, and how many may be in progress at once
 //
 // The same port is the app's HTTPS proxy to Shopify: CONNECT <shop>.myshopify.com:443 is answered by the
-// simulator's Admin API (see admin-tunnel.ts; test/support/admin-api.ts has the app's environment for it).
+// simulator's Admin API, and CONNECT storage.googleapis.com:443 by its bulk operation result files (see
+// admin-tunnel.ts; test/support/admin-api.ts has the app's environment for it).
 // Webhooks are delivered only for topics the app subscribes to (shopify.app.toml, or the subscribedTopics option).
 import { rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -33,6 +39,7 @@ import { join } from "node:path";
 import { AccessTokens } from "./access-tokens";
 import { AdminApi } from "./admin-api";
 import { attachAdminTunnel } from "./admin-tunnel";
+import { BULK_OPERATION_ERROR_CODES, type BulkOperationErrorCode } from "./bulk-operations";
 import { appConfig } from "./app-config";
 import { createCertificateAuthority } from "./certificates";
 import type { Delivery } from "./delivery";
@@ -55,6 +62,10 @@ export interface SimulatorServerOptions extends StoreSimulatorOptions {
   journeyReadyAfterFetches?: number;
   /** Where to write the CA certificate the app must trust (default: <tmpdir>/creator-ledger-simulator-ca-<port>.pem). */
   caCertPath?: string;
+  /** How long a bulk operation takes from CREATED to COMPLETED (RUNNING halfway); default 200 ms. */
+  bulkOperationDelayMs?: number;
+  /** Bulk query operations in progress at once (default 5, as Shopify allows since API version 2026-01). */
+  bulkQueryConcurrencyLimit?: number;
 }
 
 export interface RunningSimulator {
@@ -103,7 +114,13 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
     scopes: options.scopes ?? appConfig().scopes,
   });
   for (const token of options.accessTokens ?? []) tokens.register(token);
-  const adminApi = new AdminApi({ store: simulator, tokens, journeyReadyAfterFetches: options.journeyReadyAfterFetches });
+  const adminApi = new AdminApi({
+    store: simulator,
+    tokens,
+    journeyReadyAfterFetches: options.journeyReadyAfterFetches,
+    bulkOperationDelayMs: options.bulkOperationDelayMs,
+    bulkQueryConcurrencyLimit: options.bulkQueryConcurrencyLimit,
+  });
   const authority = createCertificateAuthority();
 
   /** Deliveries started for the events, and the topics the app is not subscribed to (not delivered). */
@@ -260,6 +277,42 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
       return send(res, 201, { registered: true });
     }
 
+    if (url.pathname === "/admin-api/bulk-operations" && req.method === "GET") {
+      const bulk = adminApi.bulkOperations;
+      return send(res, 200, {
+        delayMs: bulk.delayMs,
+        concurrencyLimit: bulk.concurrencyLimit,
+        failNext: bulk.pendingFailure,
+        operations: bulk.all().map((operation) => ({
+          ...bulk.view(operation),
+          groupObjects: operation.groupObjects,
+          ...(operation.executionErrors.length ? { executionErrors: operation.executionErrors } : {}),
+        })),
+      });
+    }
+
+    if (url.pathname === "/admin-api/bulk-operations/fail-next" && req.method === "POST") {
+      const errorCode = optionalString(body.errorCode, "errorCode") ?? "INTERNAL_SERVER_ERROR";
+      if (!(BULK_OPERATION_ERROR_CODES as readonly string[]).includes(errorCode)) {
+        throw new HttpError(400, `errorCode must be one of ${BULK_OPERATION_ERROR_CODES.join(", ")}`);
+      }
+      adminApi.failNextBulkOperation(errorCode as BulkOperationErrorCode);
+      return send(res, 200, { failNext: errorCode });
+    }
+
+    if (url.pathname === "/admin-api/bulk-operations/settings" && req.method === "POST") {
+      const delayMs = optionalNumber(body.delayMs, "delayMs");
+      const concurrencyLimit = optionalNumber(body.concurrencyLimit, "concurrencyLimit");
+      if (delayMs !== undefined && delayMs < 0) throw new HttpError(400, "delayMs must be ≥ 0");
+      if (concurrencyLimit !== undefined && (concurrencyLimit < 1 || !Number.isInteger(concurrencyLimit))) {
+        throw new HttpError(400, "concurrencyLimit must be a whole number ≥ 1");
+      }
+      const bulk = adminApi.bulkOperations;
+      if (delayMs !== undefined) bulk.delayMs = delayMs;
+      if (concurrencyLimit !== undefined) bulk.concurrencyLimit = concurrencyLimit;
+      return send(res, 200, { delayMs: bulk.delayMs, concurrencyLimit: bulk.concurrencyLimit });
+    }
+
     if (url.pathname === "/admin-api/ca.pem" && req.method === "GET") {
       res.writeHead(200, { "Content-Type": "application/x-pem-file" });
       res.end(authority.certPem);
@@ -303,6 +356,7 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
     caCertPem: authority.certPem,
     caCertPath,
     close: async () => {
+      adminApi.close();
       simulator.close();
       tunnel.close();
       server.closeAllConnections();

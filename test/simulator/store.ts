@@ -38,6 +38,15 @@ export interface StoreSimulatorOptions {
   subscribedTopics?: readonly string[];
 }
 
+/** Any other event the shop sends a webhook for (e.g. bulk_operations/finish). */
+export interface ShopEvent {
+  topic: string;
+  payload: Record<string, unknown>;
+  /** What the event is about, for the delivery log (e.g. a gid). */
+  subject: string;
+  occurredAt: Date;
+}
+
 export type FollowUpKind = "paid" | "remove-code" | "refund" | "cancel";
 
 export interface PlaceOrdersRequest {
@@ -148,7 +157,7 @@ export class StoreSimulator {
   }
 
   /** Delivers the events whose topics the app subscribes to. */
-  deliver(events: readonly (StoreEvent | DiscountEvent)[]): Delivery[] {
+  deliver(events: readonly (StoreEvent | DiscountEvent | ShopEvent)[]): Delivery[] {
     return events
       .filter((event) => this.subscribes(event.topic))
       .map((event) =>

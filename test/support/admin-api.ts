@@ -1,6 +1,7 @@
 // Pointing the app at the store simulator's Admin API, by configuration only. The app always calls
-// https://<shop>.myshopify.com/admin/... with the global fetch; the simulator is that fetch's HTTPS proxy and
-// answers for the shop itself (test/simulator/admin-tunnel.ts).
+// https://<shop>.myshopify.com/admin/... with the global fetch (and downloads bulk operation results from
+// https://storage.googleapis.com/...); the simulator is that fetch's HTTPS proxy and answers for both hosts itself
+// (test/simulator/admin-tunnel.ts).
 //
 // - A child process (web, worker): adminApiProxyEnv(). Node 24 reads NODE_USE_ENV_PROXY, HTTPS_PROXY, NO_PROXY
 //   and NODE_EXTRA_CA_CERTS at start-up, for the built-in fetch and for undici's fetch that remix-serve installs
@@ -11,7 +12,7 @@
 //   Importing the package already fills the slot with one of its Agents when Node had not made its own yet;
 //   requests that do not go to Shopify keep whichever dispatcher was there.
 import { ProxyAgent, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from "undici";
-import { isShopifyAdminHost } from "../simulator/admin-tunnel";
+import { isTunnelledHost } from "../simulator/admin-tunnel";
 import type { RunningSimulator } from "../simulator/server";
 
 /** The offline session token the seed gives the shop; the simulator's Admin API is told to accept it. */
@@ -31,15 +32,16 @@ export function adminApiProxyEnv(running: SimulatorEndpoint): Record<string, str
 }
 
 /**
- * Sends this process's fetch requests for *.myshopify.com through the simulator (trusting its CA for them only);
- * every other request keeps the dispatcher it had. Returns a function that restores the previous dispatcher.
+ * Sends this process's fetch requests for *.myshopify.com, and for https://storage.googleapis.com (bulk operation
+ * results), through the simulator (trusting its CA for them only); every other request keeps the dispatcher it had.
+ * Returns a function that restores the previous dispatcher.
  */
 export function routeAdminApiToSimulator(running: Pick<RunningSimulator, "port" | "caCertPem">): () => void {
   const previous = getGlobalDispatcher();
   const proxy = new ProxyAgent({ uri: `http://127.0.0.1:${running.port}`, requestTls: { ca: running.caCertPem } });
   const toShopify = (origin: Dispatcher.DispatchOptions["origin"]) => {
     const url = origin ? new URL(String(origin)) : null;
-    return url?.protocol === "https:" && isShopifyAdminHost(url.hostname);
+    return url?.protocol === "https:" && isTunnelledHost(url.hostname);
   };
   setGlobalDispatcher(
     previous.compose((dispatch) => (options, handler) => (toShopify(options.origin) ? proxy.dispatch(options, handler) : dispatch(options, handler))),

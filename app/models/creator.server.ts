@@ -44,9 +44,10 @@ export function parseCustomerGid(value: string): string | null {
 }
 
 /** A form posts text; tests and seeds may pass nothing (optional fields) or a list (referrer domains). */
+// preprocess, not a union with undefined: zod only lets an object key be missing when its schema starts this way.
 const optionalText = z
-  .union([z.string(), z.array(z.string()), z.undefined(), z.null()])
-  .transform((value) => (Array.isArray(value) ? value.join("\n") : (value ?? "")));
+  .preprocess((value) => value ?? "", z.union([z.string(), z.array(z.string())]))
+  .transform((value) => (Array.isArray(value) ? value.join("\n") : value));
 
 const referrerDomainsSchema = optionalText.pipe(
   z

@@ -104,7 +104,17 @@ export function creatorTraffic(
 
   switch (signal) {
     case "code":
-      return { ...base, code: creator.code!, landingSite: page(), referringSite: f.helpers.arrayElement(SOCIAL_REFERRERS) };
+      // A shopper with a creator's code mostly types the store's address, or comes from the creator's own page.
+      return {
+        ...base,
+        code: creator.code!,
+        landingSite: page(),
+        referringSite: f.helpers.weightedArrayElement([
+          { weight: 5, value: null },
+          { weight: creator.referrer ? 4 : 0, value: creator.referrer ?? null },
+          { weight: 1, value: "https://www.google.com/" },
+        ]),
+      };
     case "utm-link":
       return {
         ...base,

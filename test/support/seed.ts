@@ -220,9 +220,9 @@ const DEMO_PLATFORMS: Record<string, string> = {
   "emma-wilson": "blog",
 };
 
-/** Demo links have fixed slugs so the simulator's shoppers can arrive through them. */
+/** Demo links have fixed slugs (8 letters and digits, like every link's) so the simulator's shoppers can use them. */
 export function demoLinkSlug(handle: string): string {
-  return `demo-${handle}`;
+  return `D${handle.replace(/[^a-z0-9]/gi, "")}0000000`.slice(0, 8);
 }
 
 export async function disconnect(): Promise<void> {

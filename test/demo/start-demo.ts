@@ -240,6 +240,7 @@ async function main(): Promise<void> {
 
   if (orderCount > 0) {
     await replay(seed, shop.id, firstOrderNumber);
+    await answerSurveys(seed, shop.id);
   }
   await seed.disconnect();
 
@@ -324,6 +325,34 @@ async function replay(seed: typeof import("../support/seed"), shopId: string, fi
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/**
+ * Some shoppers answer "How did you hear about us?" after checkout, naming a creator even when their order carried
+ * no code or link. The answers go through the app's own survey service (the thank-you-page extension's backend
+ * stores them the same way), so the orders they name are re-attributed.
+ */
+async function answerSurveys(seed: typeof import("../support/seed"), shopId: string): Promise<void> {
+  const { recordSurveyAnswer } = await import("~/services/survey-answers.server");
+  const creators = await seed.prisma.creator.findMany({ where: { shopId }, orderBy: { name: "asc" }, select: { id: true, name: true } });
+  const unattributed = await seed.prisma.order.findMany({
+    where: { shopId, confirmationNumber: { not: null }, attribution: { method: "NONE" } },
+    orderBy: { processedAt: "asc" },
+    select: { confirmationNumber: true },
+  });
+  // Every fifth unattributed order: a creator for most, a channel or free text for the rest.
+  const answering = unattributed.filter((_, index) => index % 5 === 0);
+  for (const [index, order] of answering.entries()) {
+    const creator = index % 4 === 3 ? null : creators[index % creators.length]!;
+    await recordSurveyAnswer(seed.prisma, shopId, {
+      confirmationNumber: order.confirmationNumber!,
+      optionKey: creator ? `creator:${creator.id}` : "other",
+      optionLabel: creator ? creator.name : "Other",
+      creatorId: creator?.id ?? null,
+      otherText: creator ? null : "A friend's story",
+    });
+  }
+  done(`${answering.length} shoppers answered the post-purchase survey (${answering.filter((_, i) => i % 4 !== 3).length} named a creator)`);
 }
 
 main().catch(async (error: unknown) => {

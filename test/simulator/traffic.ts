@@ -109,9 +109,9 @@ export function creatorTraffic(
         ...base,
         code: creator.code!,
         landingSite: page(),
-        referringSite: f.helpers.weightedArrayElement([
+        referringSite: f.helpers.weightedArrayElement<string | null>([
           { weight: 5, value: null },
-          { weight: creator.referrer ? 4 : 0, value: creator.referrer ?? null },
+          ...(creator.referrer ? [{ weight: 4, value: creator.referrer }] : []),
           { weight: 1, value: "https://www.google.com/" },
         ]),
       };

@@ -56,91 +56,70 @@ export function createRedis(options: { failFast: boolean }): Redis {
   });
 }
 
-export function createInboxQueue(connection: ConnectionOptions): Queue<ProcessInboxEventJob> {
-  return new Queue<ProcessInboxEventJob>(INBOX_QUEUE, {
+function createQueue<T>(name: string, connection: ConnectionOptions, retry: { attempts: number; delayMs: number }): Queue<T> {
+  return new Queue<T>(name, {
     connection,
     prefix: env().QUEUE_PREFIX,
     defaultJobOptions: {
-      attempts: 8,
-      backoff: { type: "exponential", delay: 1_000 },
+      attempts: retry.attempts,
+      backoff: { type: "exponential", delay: retry.delayMs },
       removeOnComplete: true,
       removeOnFail: { count: 5_000 },
     },
   });
+}
+
+export function createInboxQueue(connection: ConnectionOptions): Queue<ProcessInboxEventJob> {
+  return createQueue(INBOX_QUEUE, connection, { attempts: 8, delayMs: 1_000 });
 }
 
 export function createCommissionsQueue(connection: ConnectionOptions): Queue<SettleCreatorPeriodJob> {
-  return new Queue<SettleCreatorPeriodJob>(COMMISSIONS_QUEUE, {
-    connection,
-    prefix: env().QUEUE_PREFIX,
-    defaultJobOptions: {
-      attempts: 8,
-      backoff: { type: "exponential", delay: 1_000 },
-      removeOnComplete: true,
-      removeOnFail: { count: 5_000 },
-    },
-  });
+  return createQueue(COMMISSIONS_QUEUE, connection, { attempts: 8, delayMs: 1_000 });
 }
 
 export function createShopifyAdminQueue(connection: ConnectionOptions): Queue<ShopifyAdminJob> {
-  return new Queue<ShopifyAdminJob>(SHOPIFY_ADMIN_QUEUE, {
-    connection,
-    prefix: env().QUEUE_PREFIX,
-    defaultJobOptions: {
-      attempts: 6,
-      backoff: { type: "exponential", delay: 5_000 },
-      removeOnComplete: true,
-      removeOnFail: { count: 5_000 },
-    },
-  });
+  return createQueue(SHOPIFY_ADMIN_QUEUE, connection, { attempts: 6, delayMs: 5_000 });
 }
 
 declare global {
-  var __creatorLedgerInboxQueue: Queue<ProcessInboxEventJob> | undefined;
-  var __creatorLedgerCommissionsQueue: Queue<SettleCreatorPeriodJob> | undefined;
-  var __creatorLedgerShopifyAdminQueue: Queue<ShopifyAdminJob> | undefined;
+  var __creatorLedgerWebQueues: Map<string, Queue> | undefined;
 }
 
-/** The web process's handle on the Admin API queue (the merchant starts an order import from the admin). */
-export function shopifyAdminQueue(): Queue<ShopifyAdminJob> {
-  if (!globalThis.__creatorLedgerShopifyAdminQueue) {
+/**
+ * The web process's handle on a queue, opened on first use (kept on globalThis so Vite's reloads share it) and
+ * closed on shutdown so the process can exit.
+ */
+function webQueue<T>(name: string, create: (connection: ConnectionOptions) => Queue<T>): Queue<T> {
+  const queues = (globalThis.__creatorLedgerWebQueues ??= new Map());
+  let queue = queues.get(name) as Queue<T> | undefined;
+  if (!queue) {
     const connection = createRedis({ failFast: true });
-    const queue = createShopifyAdminQueue(connection);
-    globalThis.__creatorLedgerShopifyAdminQueue = queue;
-    const close = () => void queue.close().finally(() => connection.disconnect());
+    const opened = create(connection);
+    queues.set(name, opened as Queue);
+    const close = () => void opened.close().finally(() => connection.disconnect());
     process.once("SIGTERM", close);
     process.once("SIGINT", close);
+    queue = opened;
   }
-  return globalThis.__creatorLedgerShopifyAdminQueue;
+  return queue;
+}
+
+/** Webhooks enqueue the inbox event they stored. */
+export function inboxQueue(): Queue<ProcessInboxEventJob> {
+  return webQueue(INBOX_QUEUE, createInboxQueue);
+}
+
+/** Admin actions that change a period enqueue its settlement. */
+export function commissionsQueue(): Queue<SettleCreatorPeriodJob> {
+  return webQueue(COMMISSIONS_QUEUE, createCommissionsQueue);
+}
+
+/** The merchant starts an order import from the admin. */
+export function shopifyAdminQueue(): Queue<ShopifyAdminJob> {
+  return webQueue(SHOPIFY_ADMIN_QUEUE, createShopifyAdminQueue);
 }
 
 /** A sync advances in steps (start, polls, download), each its own job; `step` tells them apart. */
 export function syncStepJobId(syncId: string, step: string | number): string {
   return `sync-${syncId}-${step}`;
-}
-
-/** The web process's handle on the commissions queue (admin actions that change a period enqueue its settlement). */
-export function commissionsQueue(): Queue<SettleCreatorPeriodJob> {
-  if (!globalThis.__creatorLedgerCommissionsQueue) {
-    const connection = createRedis({ failFast: true });
-    const queue = createCommissionsQueue(connection);
-    globalThis.__creatorLedgerCommissionsQueue = queue;
-    const close = () => void queue.close().finally(() => connection.disconnect());
-    process.once("SIGTERM", close);
-    process.once("SIGINT", close);
-  }
-  return globalThis.__creatorLedgerCommissionsQueue;
-}
-
-/** The web process's queue handle, opened on first use and closed on shutdown so the process can exit. */
-export function inboxQueue(): Queue<ProcessInboxEventJob> {
-  if (!globalThis.__creatorLedgerInboxQueue) {
-    const connection = createRedis({ failFast: true });
-    const queue = createInboxQueue(connection);
-    globalThis.__creatorLedgerInboxQueue = queue;
-    const close = () => void queue.close().finally(() => connection.disconnect());
-    process.once("SIGTERM", close);
-    process.once("SIGINT", close);
-  }
-  return globalThis.__creatorLedgerInboxQueue;
 }

@@ -56,7 +56,11 @@ export function createRedis(options: { failFast: boolean }): Redis {
   });
 }
 
-function createQueue<T>(name: string, connection: ConnectionOptions, retry: { attempts: number; delayMs: number }): Queue<T> {
+function createQueue<T>(
+  name: string,
+  connection: ConnectionOptions,
+  retry: { attempts: number; delayMs: number }
+): Queue<T> {
   return new Queue<T>(name, {
     connection,
     prefix: env().QUEUE_PREFIX,

@@ -1,3 +1,4 @@
+import { FLAG_NAMES, flagName } from "~/domain/attribution/flag-names";
 // How the admin names attribution's words to a merchant: methods, flags, review states and signals. Shared by the
 // orders pages and the attribution rules page (client and server).
 import type { AttributionMethod, ReviewStatus } from "@prisma/client";
@@ -20,27 +21,25 @@ export const METHOD_LABELS: Record<AttributionMethod, string> = {
 
 export const FLAG_LABELS: Record<string, { label: string; explanation: string }> = {
   SELF_REFERRAL: {
-    label: "Self-referral",
+    label: FLAG_NAMES.SELF_REFERRAL,
     explanation: "The buyer is the credited creator themselves (their customer account or email).",
   },
   LEAKED_CODE: {
-    label: "Leaked code",
+    label: FLAG_NAMES.LEAKED_CODE,
     explanation:
       "The creator's code was used by a shopper who came from a coupon site or from somewhere the creator does not post.",
   },
   CODE_BURST: {
-    label: "Code burst",
+    label: FLAG_NAMES.CODE_BURST,
     explanation: "Far more orders than usual used this code in the hour before this one.",
   },
   CONFLICTING_CREATORS: {
-    label: "Conflicting creators",
+    label: FLAG_NAMES.CONFLICTING_CREATORS,
     explanation: "Signals on the order point at more than one creator; the rules chose one of them.",
   },
 };
 
-export function flagLabel(flag: string): string {
-  return FLAG_LABELS[flag]?.label ?? flag;
-}
+export const flagLabel = flagName;
 
 export const REVIEW_BADGES: Record<
   ReviewStatus,

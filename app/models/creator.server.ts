@@ -4,6 +4,7 @@ import { prisma } from "~/db.server";
 import { normalizeDiscountCode } from "~/domain/attribution/normalize-discount-code";
 import { termsForModel } from "~/domain/commissions/contract-presets";
 import { parseTerms, serializeTerms } from "~/domain/commissions/contract-terms-schema";
+import { fieldErrorsOf } from "~/utils/field-errors";
 
 /** A creator's handle: the `ref` of their links and the default utm_campaign. Lower-case, 1–40 characters. */
 export const HANDLE_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
@@ -204,15 +205,6 @@ function validateCreatorEdit(
 ): { ok: true; input: z.output<typeof creatorEditSchema> } | { ok: false; fieldErrors: CreatorFieldErrors } {
   const parsed = creatorEditSchema.safeParse(raw);
   return parsed.success ? { ok: true, input: parsed.data } : { ok: false, fieldErrors: fieldErrorsOf(parsed.error) };
-}
-
-function fieldErrorsOf(error: z.ZodError): CreatorFieldErrors {
-  const fieldErrors: CreatorFieldErrors = {};
-  for (const issue of error.issues) {
-    const field = issue.path[0] as keyof CreatorInput;
-    fieldErrors[field] ??= issue.message;
-  }
-  return fieldErrors;
 }
 
 export async function createCreator(shopId: string, raw: Record<string, unknown>, now = new Date()): Promise<CreatorSaveResult> {

@@ -8,6 +8,7 @@ import { enqueueSettlements } from "~/jobs/commissions-worker.server";
 import { commissionsQueue, type SettleCreatorPeriodJob } from "~/queues.server";
 import { markPeriodChanged, type CreatorPeriodRef } from "~/services/post-commissions.server";
 import { DELIVERABLE_KINDS, enqueueAfterCommit } from "./contract.server";
+import { fieldErrorsOf } from "~/utils/field-errors";
 
 export interface DeliverableRow {
   id: string;
@@ -85,14 +86,7 @@ export async function addDeliverable(
     url: text(raw.url),
     deliveredOn: text(raw.deliveredOn),
   });
-  if (!parsed.success) {
-    const fieldErrors: DeliverableFieldErrors = {};
-    for (const issue of parsed.error.issues) {
-      const field = issue.path[0] as keyof DeliverableFieldErrors;
-      fieldErrors[field] ??= issue.message;
-    }
-    return { ok: false, fieldErrors };
-  }
+  if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error) };
   const { kind, title, url, deliveredOn } = parsed.data;
   const deliveredAt = deliveryInstant(deliveredOn, shop.timezone, now);
 

@@ -121,17 +121,7 @@ export async function leaderboard(
   const endUtc = Prisma.sql`(${endExclusive.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
   const shopId = Prisma.sql`${shop.id}::uuid`;
 
-  const rows = await prisma.$queryRaw<
-    {
-      creatorId: string;
-      name: string;
-      discountCodes: string[];
-      orders: number;
-      netRevenueMinor: bigint;
-      commissionMinor: bigint;
-      clicks: number;
-    }[]
-  >(Prisma.sql`
+  const rows = await prisma.$queryRaw<Omit<LeaderboardRow, "conversionRateBasisPoints">[]>(Prisma.sql`
     WITH order_totals AS (
       SELECT a."creatorId", COUNT(*)::int AS orders, SUM(o."netMerchandiseMinor")::bigint AS net
       FROM "Order" o

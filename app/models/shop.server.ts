@@ -1,6 +1,7 @@
 import type { Shop } from "@prisma/client";
 import { z } from "zod";
 import { prisma } from "~/db.server";
+import { fieldErrorsOf } from "~/utils/field-errors";
 
 export interface ShopDetails {
   domain: string;
@@ -48,10 +49,6 @@ export async function updateShopSettings(
   raw: Record<string, unknown>,
 ): Promise<{ ok: true; shop: Shop } | { ok: false; fieldErrors: ShopSettingsErrors }> {
   const parsed = shopSettingsSchema.safeParse(raw);
-  if (!parsed.success) {
-    const fieldErrors: ShopSettingsErrors = {};
-    for (const issue of parsed.error.issues) fieldErrors[issue.path[0] as keyof ShopSettingsErrors] ??= issue.message;
-    return { ok: false, fieldErrors };
-  }
+  if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error) };
   return { ok: true, shop: await prisma.shop.update({ where: { id: shopId }, data: parsed.data }) };
 }

@@ -127,6 +127,15 @@ function RulesForm({
     setValues((current) => ({ ...current, [field]: value }));
   const setFlag = (field: keyof typeof values) => (checked: boolean) =>
     setValues((current) => ({ ...current, [field]: checked ? "true" : "" }));
+  const numberField = (field: "windowDays" | "customerLockDays" | "surveyConfidence" | "burstMinOrders") => ({
+    name: field,
+    type: "number" as const,
+    min: LIMITS[field].min,
+    max: LIMITS[field].max,
+    value: values[field],
+    onChange: set(field),
+    autoComplete: "off",
+  });
 
   const move = (index: number, by: -1 | 1) =>
     setPrecedence((items) => {
@@ -215,15 +224,9 @@ function RulesForm({
               <FormLayout>
                 <TextField
                   label="Attribution window (days)"
-                  name="windowDays"
-                  type="number"
-                  min={LIMITS.windowDays.min}
-                  max={LIMITS.windowDays.max}
-                  value={values.windowDays}
-                  onChange={set("windowDays")}
+                  {...numberField("windowDays")}
                   error={fieldErrors.windowDays}
                   helpText="A click or visit longer ago than this before the order no longer credits a creator. 1 to 365 days."
-                  autoComplete="off"
                 />
                 <ChoiceList
                   title="When several creators' links or visits are on one order"
@@ -268,15 +271,9 @@ function RulesForm({
                 />
                 <TextField
                   label="Lock lasts (days)"
-                  name="customerLockDays"
-                  type="number"
-                  min={LIMITS.customerLockDays.min}
-                  max={LIMITS.customerLockDays.max}
-                  value={values.customerLockDays}
-                  onChange={set("customerLockDays")}
+                  {...numberField("customerLockDays")}
                   error={fieldErrors.customerLock}
                   helpText="Counted from the customer's first credited order; applies while the lock is on. Leave empty to keep customers with their creator for life."
-                  autoComplete="off"
                 />
               </FormLayout>
             </Card>
@@ -300,15 +297,9 @@ function RulesForm({
                 />
                 <TextField
                   label="Survey answer confidence (%)"
-                  name="surveyConfidence"
-                  type="number"
-                  min={LIMITS.surveyConfidence.min}
-                  max={LIMITS.surveyConfidence.max}
-                  value={values.surveyConfidence}
-                  onChange={set("surveyConfidence")}
+                  {...numberField("surveyConfidence")}
                   error={fieldErrors.surveyConfidence}
                   helpText="How sure you are of an order credited by the survey answer alone, 0 to 100. Shoppers remember loosely, so it is lower than a code's."
-                  autoComplete="off"
                 />
               </FormLayout>
             </Card>
@@ -323,15 +314,9 @@ function RulesForm({
                 <FormLayout.Group>
                   <TextField
                     label="At least (orders in an hour)"
-                    name="burstMinOrders"
-                    type="number"
-                    min={LIMITS.burstMinOrders.min}
-                    max={LIMITS.burstMinOrders.max}
-                    value={values.burstMinOrders}
-                    onChange={set("burstMinOrders")}
+                    {...numberField("burstMinOrders")}
                     error={fieldErrors.burstMinOrders}
                     helpText="Fewer orders than this in an hour never count as a burst."
-                    autoComplete="off"
                   />
                   <TextField
                     label="And (× the usual hourly rate)"

@@ -2,7 +2,8 @@ import { useState } from "react";
 import { creatorNotFound } from "~/components/CreatorErrorBoundary";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useSubmitting } from "~/components/use-submitting";
 
 import type { LedgerEntryKind } from "@prisma/client";
 import { TZDate } from "@date-fns/tz";
@@ -412,12 +413,6 @@ function BalanceCard({
       </BlockStack>
     </Card>
   );
-}
-
-/** Which of the page's forms is being submitted, so only its button spins. */
-function useSubmitting(intent: string): boolean {
-  const navigation = useNavigation();
-  return navigation.state === "submitting" && navigation.formData?.get("intent") === intent;
 }
 
 function PayoutForm({

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useFetcher, useLoaderData } from "@remix-run/react";
+import { useSubmitting } from "~/components/use-submitting";
 import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns";
 import {
@@ -374,8 +375,7 @@ function NewLinkForm({
   fieldErrors?: TrackingLinkFieldErrors;
 }) {
   const [values, setValues] = useState({ label: "", utmSource: "", destinationPath: "/", utmCampaign: "" });
-  const navigation = useNavigation();
-  const saving = navigation.state === "submitting" && navigation.formData?.get("intent") === "create";
+  const saving = useSubmitting("create");
   const set = (field: keyof typeof values) => (value: string) =>
     setValues((current) => ({ ...current, [field]: value }));
 
@@ -515,8 +515,7 @@ function NewCodeForm({ handle, fieldErrors }: { handle: string; fieldErrors: Cod
   const [mode, setMode] = useState<"create-code" | "link-code">("create-code");
   const [code, setCode] = useState(handle.replace(/-/g, "").toUpperCase().slice(0, 20) + "10");
   const [percentOff, setPercentOff] = useState("10");
-  const navigation = useNavigation();
-  const submitting = navigation.state === "submitting" && navigation.formData?.get("intent") === mode;
+  const submitting = useSubmitting(mode);
   return (
     <Card>
       <Form method="post">

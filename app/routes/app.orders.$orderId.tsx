@@ -5,7 +5,6 @@ import {
   isRouteErrorResponse,
   useActionData,
   useLoaderData,
-  useNavigation,
   useRouteError,
   useSubmit,
 } from "@remix-run/react";
@@ -32,6 +31,7 @@ import {
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { FLAG_LABELS, METHOD_LABELS, REVIEW_BADGES, flagLabel, verdictSentence } from "~/components/attribution-labels";
 import { EMPTY_STATE_IMAGE } from "~/components/empty-state-image";
+import { useSubmitting } from "~/components/use-submitting";
 import { EvidenceTable } from "~/components/EvidenceTable";
 import type { EntryStatus } from "~/domain/ledger/entry-status";
 import { getOrderDetail, listCreatorOptions, type OrderDetail } from "~/models/order.server";
@@ -474,12 +474,6 @@ function AuditCard({ order }: { order: OrderDetail }) {
       )}
     </Card>
   );
-}
-
-/** Which decision is being submitted, so only its button spins. */
-function useSubmitting(intent: Intent): boolean {
-  const navigation = useNavigation();
-  return navigation.state === "submitting" && navigation.formData?.get("intent") === intent;
 }
 
 function ReviewCard({

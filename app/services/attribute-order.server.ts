@@ -4,7 +4,8 @@ import { hashEmail } from "~/domain/attribution/hash-email";
 import { referencesOf } from "~/domain/attribution/references";
 import { parseAttributionRules } from "~/domain/attribution/rules";
 import { parseCustomerJourneySummary } from "~/domain/attribution/signals";
-import { hostAndPath } from "~/domain/attribution/url-parts";
+import { hostOf } from "~/domain/attribution/url-parts";
+import { normalizeDiscountCode } from "~/domain/attribution/normalize-discount-code";
 import type {
   AttributionFacts,
   CodeUsage,
@@ -56,7 +57,7 @@ export async function attributeStoredOrder(tx: Tx, shop: Shop, order: Order): Pr
   const acquisition = await acquisitionOf(tx, shop.id, order);
   const directory = await loadDirectory(tx, shop.id, facts, acquisition);
   const codeUsage = await codeUsageOf(tx, shop.id, order, directory);
-  const shopHosts = [shop.domain, shop.storefrontUrl ? hostOf(shop.storefrontUrl) : null].filter((h): h is string => !!h);
+  const shopHosts = [shop.domain, hostOf(shop.storefrontUrl)].filter((host): host is string => !!host);
   const computed = attributeOrder({ facts, directory, rules, acquisition, codeUsage, shopHosts });
 
   const existing = await tx.attribution.findUnique({ where: { orderId: order.id } });
@@ -171,7 +172,7 @@ async function loadDirectory(
 
 /** How often each creator code on the order was used in the hour before it, against its usual hourly rate. */
 async function codeUsageOf(tx: Tx, shopId: string, order: Order, directory: CreatorDirectory): Promise<CodeUsage[]> {
-  const creatorCodes = new Set(directory.codes.map((c) => c.code.replace(/\s+/g, "").toUpperCase()));
+  const creatorCodes = new Set(directory.codes.map((c) => normalizeDiscountCode(c.code)));
   const codes = order.normalizedDiscountCodes.filter((code) => creatorCodes.has(code));
   if (codes.length === 0) return [];
   const hourAgo = new Date(order.processedAt.getTime() - HOUR_MS);
@@ -192,8 +193,4 @@ async function codeUsageOf(tx: Tx, shopId: string, order: Order, directory: Crea
       hourlyBaseline: Number(row?.before ?? 0n) / (BURST_BASELINE_HOURS - 1),
     };
   });
-}
-
-function hostOf(url: string): string | null {
-  return hostAndPath(url)?.split("/")[0] ?? null;
 }

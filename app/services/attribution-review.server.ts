@@ -5,8 +5,9 @@ import { prisma } from "~/db.server";
 import { enqueueSettlements } from "~/jobs/commissions-worker.server";
 import { enqueueAfterCommit } from "~/models/contract.server";
 import { commissionsQueue, type SettleCreatorPeriodJob } from "~/queues.server";
-import { reattributeOrder } from "./ingest-order.server";
+import { lockOrder, reattributeOrder } from "./ingest-order.server";
 import type { CreatorPeriodRef } from "./post-commissions.server";
+import { fieldErrorsOf } from "~/utils/field-errors";
 
 /*
  * What a merchant decides about an order's credit by hand: an override (a creator, or nobody) that wins over the
@@ -210,7 +211,7 @@ async function decide(
       if (!order) return null;
       // The lock ingestion and reattributeOrder take (they take it again: it is re-entrant in one transaction), so a
       // webhook for this order waits for the decision and then sees it, and the decision sees the latest verdict.
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${shop.id}/${order.shopifyOrderGid}`}, 0))`;
+      await lockOrder(tx, shop.id, order.shopifyOrderGid);
       const attribution = await tx.attribution.findFirst({ where: { orderId: order.id, shopId: shop.id } });
       if (!attribution)
         return { ok: false, formError: "This order has not been attributed yet: try again in a minute." };
@@ -246,11 +247,3 @@ async function decide(
   return outcome;
 }
 
-function fieldErrorsOf(error: z.ZodError): ReviewFieldErrors {
-  const fieldErrors: ReviewFieldErrors = {};
-  for (const issue of error.issues) {
-    const field = issue.path[0] as keyof ReviewFieldErrors;
-    fieldErrors[field] ??= issue.message;
-  }
-  return fieldErrors;
-}

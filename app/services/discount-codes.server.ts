@@ -8,6 +8,7 @@ import {
   DISCOUNT_CODE_BASIC_CREATE_MUTATION,
 } from "~/shopify/admin-operations";
 import type { AdminGraphql } from "./admin-api.server";
+import { fieldErrorsOf } from "~/utils/field-errors";
 
 export { DISCOUNT_TOPICS } from "./receive-webhook.server";
 
@@ -195,13 +196,4 @@ function parse<T>(schema: z.ZodType<T>, payload: unknown): T {
   const parsed = schema.safeParse(payload);
   if (!parsed.success) throw new InvalidPayloadError(`Discount payload rejected: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
-}
-
-function fieldErrorsOf(error: z.ZodError) {
-  const fieldErrors: Partial<Record<"code" | "percentOff" | "title", string>> = {};
-  for (const issue of error.issues) {
-    const field = issue.path[0] as "code" | "percentOff" | "title";
-    fieldErrors[field] ??= issue.message;
-  }
-  return fieldErrors;
 }

@@ -1,4 +1,5 @@
-import type { Attribution, Prisma, Shop } from "@prisma/client";
+import type { Attribution, Order, Prisma, Shop } from "@prisma/client";
+import { flagName } from "~/domain/attribution/flag-names";
 import type { CustomerJourney, Verdict } from "~/domain/attribution/types";
 import { normalizeDiscountCode } from "~/domain/attribution/normalize-discount-code";
 import type { OrderFacts } from "~/domain/orders/order-facts";
@@ -24,9 +25,9 @@ export async function ingestOrder(
   shop: Shop,
   facts: OrderFacts,
   /** The journey, when the order was read through Admin GraphQL; a ready one needs no later fetch. */
-  journey: CustomerJourney | null = null,
+  journey: CustomerJourney | null = null
 ): Promise<IngestedOrder> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${shop.id}/${facts.shopifyOrderGid}`}, 0))`;
+  await lockOrder(tx, shop.id, facts.shopifyOrderGid);
 
   const existing = await tx.order.findUnique({
     where: { shopId_shopifyOrderGid: { shopId: shop.id, shopifyOrderGid: facts.shopifyOrderGid } },
@@ -51,9 +52,27 @@ export async function ingestOrder(
       })
     : existing!;
 
+  return { orderId: order.id, stored, ...(await attributeAndPost(tx, shop, order)) };
+}
+
+/**
+ * Serialises everything that changes one order's credit or ledger (deliveries, late facts, merchant decisions);
+ * re-entrant within a transaction.
+ */
+export async function lockOrder(tx: Prisma.TransactionClient, shopId: string, shopifyOrderGid: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${shopId}/${shopifyOrderGid}`}, 0))`;
+}
+
+async function attributeAndPost(tx: Prisma.TransactionClient, shop: Shop, order: Order) {
   const { verdict, commissionCreatorId, attribution } = await attributeStoredOrder(tx, shop, order);
-  const changedPeriods = await postOrderCommissions(tx, shop, order, commissionCreatorId, reversalCause(order, attribution));
-  return { orderId: order.id, stored, verdict, changedPeriods };
+  const changedPeriods = await postOrderCommissions(
+    tx,
+    shop,
+    order,
+    commissionCreatorId,
+    reversalCause(order, attribution)
+  );
+  return { verdict, changedPeriods };
 }
 
 /** The customer's first order with the shop as far as the app has seen; a guest checkout counts as new. */
@@ -69,29 +88,24 @@ function reversalCause(order: { cancelledAt: Date | null }, attribution: Attribu
   if (order.cancelledAt) return "order cancelled";
   if (attribution.method === "MANUAL_OVERRIDE") return "credit overridden by the merchant";
   if (attribution.reviewStatus === "PENDING") {
-    return `held for review (${attribution.flags.map((flag) => FLAG_WORDS[flag] ?? flag.toLowerCase()).join(", ")})`;
+    return `held for review (${attribution.flags.map((flag) => flagName(flag).toLowerCase()).join(", ")})`;
   }
   if (attribution.reviewStatus === "REJECTED") return "rejected in review";
   if (attribution.creatorId === null) return "the order no longer credits a creator";
   return "the order changed";
 }
 
-const FLAG_WORDS: Record<string, string> = {
-  SELF_REFERRAL: "self-referral",
-  LEAKED_CODE: "leaked code",
-  CODE_BURST: "code used in a burst",
-  CONFLICTING_CREATORS: "signals name different creators",
-};
-
 /**
  * Re-decides a stored order's credit after a late fact (journey, survey answer, override, review) and brings its
  * ledger in line. The caller settles the returned periods after its transaction commits.
  */
-export async function reattributeOrder(tx: Prisma.TransactionClient, shop: Shop, orderId: string): Promise<IngestedOrder | null> {
+export async function reattributeOrder(
+  tx: Prisma.TransactionClient,
+  shop: Shop,
+  orderId: string
+): Promise<IngestedOrder | null> {
   const order = await tx.order.findFirst({ where: { id: orderId, shopId: shop.id } });
   if (!order) return null;
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${shop.id}/${order.shopifyOrderGid}`}, 0))`;
-  const { verdict, commissionCreatorId, attribution } = await attributeStoredOrder(tx, shop, order);
-  const changedPeriods = await postOrderCommissions(tx, shop, order, commissionCreatorId, reversalCause(order, attribution));
-  return { orderId: order.id, stored: true, verdict, changedPeriods };
+  await lockOrder(tx, shop.id, order.shopifyOrderGid);
+  return { orderId: order.id, stored: true, ...(await attributeAndPost(tx, shop, order)) };
 }

@@ -13,6 +13,7 @@ import {
 } from "~/domain/ledger/paypal-payout-rows";
 import { selectPayable } from "~/domain/ledger/select-payable";
 import { formatMoney } from "~/domain/money";
+import { fieldErrorsOf } from "~/utils/field-errors";
 
 export const PAYOUT_METHODS = ["PAYPAL", "BANK_TRANSFER", "OTHER"] as const satisfies readonly PayoutMethod[];
 const BIGINT_MAX = 2n ** 63n - 1n;
@@ -72,12 +73,9 @@ export function parsePayoutForm(
   now = new Date(),
 ): { ok: true; input: RecordPayoutInput } | { ok: false; fieldErrors: RecordPayoutFieldErrors } {
   const parsed = payoutFormSchema.safeParse({ reference: "", note: "", fxRate: "", paidOn: "", ...raw });
-  const fieldErrors: RecordPayoutFieldErrors = {};
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) fieldErrors[issue.path[0] as keyof RecordPayoutFieldErrors] ??= issue.message;
-    return { ok: false, fieldErrors };
-  }
+  if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error) };
   const { method, reference, note, fxRate, paidOn } = parsed.data;
+  const fieldErrors: RecordPayoutFieldErrors = {};
 
   let rate: string | null = null;
   if (fxRate !== "") {

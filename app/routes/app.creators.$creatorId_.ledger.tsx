@@ -3,9 +3,9 @@ import { creatorNotFound } from "~/components/CreatorErrorBoundary";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { ENTRY_STATUS_BADGES, LEDGER_KIND_LABELS } from "~/components/ledger-labels";
 import { useSubmitting } from "~/components/use-submitting";
 
-import type { LedgerEntryKind } from "@prisma/client";
 import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns";
 import {
@@ -55,26 +55,6 @@ const STATUS_TABS: { id: string; content: string; status: EntryStatus | null }[]
   { id: "paid", content: "Paid", status: "PAID" },
 ];
 
-const STATUS_BADGES: Record<EntryStatus, { label: string; tone: "attention" | "info" | "success" }> = {
-  PENDING: { label: "Pending", tone: "attention" },
-  APPROVED: { label: "Approved", tone: "info" },
-  PAID: { label: "Paid", tone: "success" },
-};
-
-const KIND_LABELS: Record<LedgerEntryKind, string> = {
-  COMMISSION: "Commission",
-  CPA: "CPA",
-  TIER_ADJUSTMENT: "Tier top-up",
-  BONUS: "Bonus",
-  RETAINER: "Retainer",
-  BASE_FEE: "Base fee",
-  FLAT_FEE: "Flat fee",
-  CAP_ADJUSTMENT: "Cap",
-  DRAW_ADVANCE: "Draw advance",
-  DRAW_RECOVERY: "Draw recovery",
-  ADJUSTMENT: "Adjustment",
-  REVERSAL: "Reversal",
-};
 
 const METHOD_LABELS = { PAYPAL: "PayPal", BANK_TRANSFER: "Bank transfer", OTHER: "Other" } as const;
 const METHOD_OPTIONS = Object.entries(METHOD_LABELS).map(([value, label]) => ({ value, label }));
@@ -313,7 +293,7 @@ export default function LedgerPage() {
                       <IndexTable.Cell>{entry.postedOn}</IndexTable.Cell>
                       <IndexTable.Cell>
                         <BlockStack gap="100">
-                          <Badge tone={STATUS_BADGES[entry.status].tone}>{STATUS_BADGES[entry.status].label}</Badge>
+                          <Badge tone={ENTRY_STATUS_BADGES[entry.status].tone}>{ENTRY_STATUS_BADGES[entry.status].label}</Badge>
                           <Text as="span" variant="bodySm" tone="subdued">
                             {entry.status === "PENDING"
                               ? `Payable ${entry.availableOn}`
@@ -331,7 +311,7 @@ export default function LedgerPage() {
                           <BlockStack gap="100">
                             <Text as="p">{entry.reason}</Text>
                             <Text as="span" variant="bodySm" tone="subdued">
-                              {KIND_LABELS[entry.kind]}
+                              {LEDGER_KIND_LABELS[entry.kind]}
                               {entry.order ? (
                                 <>
                                   {" · "}

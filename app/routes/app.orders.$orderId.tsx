@@ -8,7 +8,7 @@ import {
   useRouteError,
   useSubmit,
 } from "@remix-run/react";
-import type { AttributionAuditAction, LedgerEntryKind } from "@prisma/client";
+import type { AttributionAuditAction } from "@prisma/client";
 import {
   Badge,
   Banner,
@@ -31,9 +31,9 @@ import {
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { FLAG_LABELS, METHOD_LABELS, REVIEW_BADGES, flagLabel, verdictSentence } from "~/components/attribution-labels";
 import { EMPTY_STATE_IMAGE } from "~/components/empty-state-image";
+import { ENTRY_STATUS_BADGES, LEDGER_KIND_LABELS } from "~/components/ledger-labels";
 import { useSubmitting } from "~/components/use-submitting";
 import { EvidenceTable } from "~/components/EvidenceTable";
-import type { EntryStatus } from "~/domain/ledger/entry-status";
 import { getOrderDetail, listCreatorOptions, type OrderDetail } from "~/models/order.server";
 import { requireShop } from "~/models/shop.server";
 import {
@@ -121,26 +121,6 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     : data<ActionData>({ intent, ok: false, formError: result.formError }, { status: 409 });
 };
 
-const KIND_LABELS: Record<LedgerEntryKind, string> = {
-  COMMISSION: "Commission",
-  CPA: "CPA",
-  TIER_ADJUSTMENT: "Tier top-up",
-  BONUS: "Bonus",
-  RETAINER: "Retainer",
-  BASE_FEE: "Base fee",
-  FLAT_FEE: "Flat fee",
-  CAP_ADJUSTMENT: "Cap",
-  DRAW_ADVANCE: "Draw advance",
-  DRAW_RECOVERY: "Draw recovery",
-  ADJUSTMENT: "Adjustment",
-  REVERSAL: "Reversal",
-};
-
-const STATUS_BADGES: Record<EntryStatus, { label: string; tone: "attention" | "info" | "success" }> = {
-  PENDING: { label: "Pending", tone: "attention" },
-  APPROVED: { label: "Approved", tone: "info" },
-  PAID: { label: "Paid", tone: "success" },
-};
 
 const AUDIT_LABELS: Record<AttributionAuditAction, string> = {
   OVERRIDE_SET: "Overrode the credit",
@@ -412,12 +392,12 @@ function LedgerCard({ order }: { order: OrderDetail }) {
             <IndexTable.Row id={entry.id} key={entry.id} position={index}>
               <IndexTable.Cell>{entry.postedOn}</IndexTable.Cell>
               <IndexTable.Cell>{entry.creatorName}</IndexTable.Cell>
-              <IndexTable.Cell>{KIND_LABELS[entry.kind]}</IndexTable.Cell>
+              <IndexTable.Cell>{LEDGER_KIND_LABELS[entry.kind]}</IndexTable.Cell>
               <IndexTable.Cell>
                 <div style={{ whiteSpace: "normal", minWidth: "14rem" }}>{entry.reason}</div>
               </IndexTable.Cell>
               <IndexTable.Cell>
-                <Badge tone={STATUS_BADGES[entry.status].tone}>{STATUS_BADGES[entry.status].label}</Badge>
+                <Badge tone={ENTRY_STATUS_BADGES[entry.status].tone}>{ENTRY_STATUS_BADGES[entry.status].label}</Badge>
               </IndexTable.Cell>
               <IndexTable.Cell>
                 <Text as="span" alignment="end" numeric>

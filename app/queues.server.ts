@@ -6,6 +6,8 @@ export const INBOX_QUEUE = "inbox";
 export const COMMISSIONS_QUEUE = "commissions";
 /** Work that calls Shopify's Admin API: rate-limited together, and paused as a whole when Shopify throttles. */
 export const SHOPIFY_ADMIN_QUEUE = "shopify-admin";
+/** Creator statements: one job per shop and closed period, plus the scheduled sweep that queues them. */
+export const STATEMENTS_QUEUE = "statements";
 
 export const JOB = {
   processInboxEvent: "process-inbox-event",
@@ -16,11 +18,17 @@ export const JOB = {
   sweepJourneys: "sweep-journeys",
   syncOrders: "sync-orders",
   reconcileOrders: "reconcile-orders",
+  syncCollection: "sync-collection",
 } as const;
+
+/** The queues, by name; every job a producer adds for a shop carries that shop's `shopId` in its data. */
+export const QUEUE_NAMES = [INBOX_QUEUE, COMMISSIONS_QUEUE, SHOPIFY_ADMIN_QUEUE, STATEMENTS_QUEUE] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export type ShopifyAdminJob =
   | { kind: "fetch-journey"; shopId: string; orderId: string }
-  | { kind: "sync-orders"; syncId: string }
+  | { kind: "sync-orders"; shopId: string; syncId: string }
+  | { kind: "sync-collection"; shopId: string; syncId: string }
   | { kind: "sweep" };
 
 export interface SettleCreatorPeriodJob {
@@ -35,17 +43,29 @@ export function settleJobId(ref: SettleCreatorPeriodJob): string {
   return `period-${ref.creatorId}-${ref.periodKey}-v${ref.changeVersion}`;
 }
 
-export interface ProcessInboxEventJob {
+/** An inbox row is keyed by the shop's domain (as Shopify names the shop in a webhook) and the event id. */
+export interface InboxEventRef {
   shopDomain: string;
   eventId: string;
 }
 
+export interface ProcessInboxEventJob extends InboxEventRef {
+  /** The shop's id, so that its failed jobs can be found per shop; "" only for the scheduled sweep. */
+  shopId: string;
+}
+
 /** BullMQ job ids may not contain ':' nor be all digits; Shopify event ids are UUIDs but are not trusted to be. */
-export function inboxJobId(event: ProcessInboxEventJob, retry?: number): string {
+export function inboxJobId(event: InboxEventRef, retry?: number): string {
   const safe = (value: string) => value.replace(/[^A-Za-z0-9_.-]/g, "_");
   const base = `evt-${safe(event.shopDomain)}-${safe(event.eventId)}`;
   return retry === undefined ? base : `${base}-retry-${retry}`;
 }
+
+/**
+ * Failed jobs kept per queue for inspection and retry (the background jobs page); BullMQ trims a queue's whole failed
+ * set to the count of the job failing last, so every job of a queue (scheduled sweeps included) keeps this many.
+ */
+export const FAILED_JOBS_KEPT = 5_000;
 
 export function createRedis(options: { failFast: boolean }): Redis {
   return new Redis(env().REDIS_URL, {
@@ -68,7 +88,7 @@ function createQueue<T>(
       attempts: retry.attempts,
       backoff: { type: "exponential", delay: retry.delayMs },
       removeOnComplete: true,
-      removeOnFail: { count: 5_000 },
+      removeOnFail: { count: FAILED_JOBS_KEPT },
     },
   });
 }
@@ -87,6 +107,22 @@ export function createShopifyAdminQueue(connection: ConnectionOptions): Queue<Sh
 
 declare global {
   var __creatorLedgerWebQueues: Map<string, Queue> | undefined;
+  var __creatorLedgerWebRedis: Redis | undefined;
+}
+
+/**
+ * The web process's own Redis connection for short commands (rate limits), failing fast like the queue handles;
+ * opened on first use and closed on shutdown. Keys go under QUEUE_PREFIX too, so runs sharing a Redis stay apart.
+ */
+export function webRedis(): Redis {
+  if (!globalThis.__creatorLedgerWebRedis) {
+    const connection = createRedis({ failFast: true });
+    globalThis.__creatorLedgerWebRedis = connection;
+    const close = () => connection.disconnect();
+    process.once("SIGTERM", close);
+    process.once("SIGINT", close);
+  }
+  return globalThis.__creatorLedgerWebRedis;
 }
 
 /**
@@ -118,12 +154,72 @@ export function commissionsQueue(): Queue<SettleCreatorPeriodJob> {
   return webQueue(COMMISSIONS_QUEUE, createCommissionsQueue);
 }
 
+/** A period's statements to send: the worker's sweep queues them after the period closes, the merchant's "Send now" too. */
+export type StatementsJob =
+  | { kind: "send-period"; shopId: string; periodKey: string; requestedBy: string | null }
+  | { kind: "sweep"; shopId: "" };
+
+/** The scheduled pass has one job per shop and period; a merchant's request gets its own (`requestToken`). */
+export function statementsJobId(shopId: string, periodKey: string, requestToken?: string): string {
+  const base = `statements-${shopId}-${periodKey}`;
+  return requestToken === undefined ? base : `${base}-now-${requestToken.replace(/[^A-Za-z0-9_-]/g, "_")}`;
+}
+
+export function createStatementsQueue(connection: ConnectionOptions): Queue<StatementsJob> {
+  // Retries wait a minute, then longer: an SMTP server that is down is usually down for a while.
+  return createQueue(STATEMENTS_QUEUE, connection, { attempts: 6, delayMs: 60_000 });
+}
+
+/** The merchant sends a period's statements from the admin. */
+export function statementsQueue(): Queue<StatementsJob> {
+  return webQueue(STATEMENTS_QUEUE, createStatementsQueue);
+}
+
 /** The merchant starts an order import from the admin. */
 export function shopifyAdminQueue(): Queue<ShopifyAdminJob> {
   return webQueue(SHOPIFY_ADMIN_QUEUE, createShopifyAdminQueue);
 }
 
+/** Every queue, and a connection to read their jobs with: what the background jobs page looks at. */
+export interface JobQueues {
+  redis: Redis;
+  queues: Record<QueueName, Queue>;
+}
+
+declare global {
+  var __creatorLedgerJobReader: Redis | undefined;
+}
+
+/**
+ * The web process's queues for the background jobs page, with a connection of its own for reading their jobs. Unlike
+ * the fail-fast handles it waits for its first connect (a page is not a webhook), but gives up after one retry.
+ */
+export function webJobQueues(): JobQueues {
+  let redis = globalThis.__creatorLedgerJobReader;
+  if (!redis) {
+    const opened = new Redis(env().REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2_000 });
+    globalThis.__creatorLedgerJobReader = redis = opened;
+    const close = () => opened.disconnect();
+    process.once("SIGTERM", close);
+    process.once("SIGINT", close);
+  }
+  return {
+    redis,
+    queues: {
+      [INBOX_QUEUE]: inboxQueue(),
+      [COMMISSIONS_QUEUE]: commissionsQueue(),
+      [SHOPIFY_ADMIN_QUEUE]: shopifyAdminQueue(),
+      [STATEMENTS_QUEUE]: statementsQueue(),
+    },
+  };
+}
+
 /** A sync advances in steps (start, polls, download), each its own job; `step` tells them apart. */
 export function syncStepJobId(syncId: string, step: string | number): string {
   return `sync-${syncId}-${step}`;
+}
+
+/** A collection sync advances a page at a time, each page its own job; `step` tells them apart. */
+export function collectionSyncJobId(syncId: string, step: string): string {
+  return `collection-${syncId}-${step}`;
 }

@@ -3,17 +3,23 @@ import { prisma } from "./db.server";
 import { startCommissionsWorker } from "./jobs/commissions-worker.server";
 import { startInboxWorker } from "./jobs/inbox-worker.server";
 import { startShopifyAdminWorker } from "./jobs/shopify-admin-worker.server";
-import { createCommissionsQueue, createInboxQueue, createRedis, createShopifyAdminQueue } from "./queues.server";
+import { startStatementsWorker } from "./jobs/statements-worker.server";
+import { createCommissionsQueue, createInboxQueue, createRedis, createShopifyAdminQueue, createStatementsQueue } from "./queues.server";
 import { logger } from "./utils/logger.server";
+import { smtpConfigured, statementMailerFromEnv } from "./utils/mailer.server";
 
 const connection = createRedis({ failFast: false });
 const queue = createInboxQueue(connection);
 const commissionsQueue = createCommissionsQueue(connection);
 const adminQueue = createShopifyAdminQueue(connection);
+const statementsQueue = createStatementsQueue(connection);
+const mailer = smtpConfigured() ? statementMailerFromEnv() : null;
+if (!mailer) logger.warn("SMTP is not configured (SMTP_URL or SMTP_HOST, STATEMENTS_FROM): creator statements will not be sent");
 const workers = [
-  await startInboxWorker({ db: prisma, queue, commissionsQueue, connection }),
+  await startInboxWorker({ db: prisma, queue, commissionsQueue, shopifyAdminQueue: adminQueue, connection }),
   await startCommissionsWorker({ db: prisma, queue: commissionsQueue, connection }),
   await startShopifyAdminWorker({ db: prisma, queue: adminQueue, inboxQueue: queue, commissionsQueue, connection }),
+  await startStatementsWorker({ queue: statementsQueue, connection, mailer }),
 ];
 logger.info("worker started");
 
@@ -24,7 +30,8 @@ async function shutdown(signal: string) {
   logger.info({ signal }, "worker stopping: finishing in-flight jobs");
   // close() waits for running jobs; whatever did not finish is retried from the queue or swept from the inbox.
   await Promise.all(workers.map((worker) => worker.close()));
-  await Promise.all([queue.close(), commissionsQueue.close(), adminQueue.close()]);
+  await Promise.all([queue.close(), commissionsQueue.close(), adminQueue.close(), statementsQueue.close()]);
+  mailer?.close();
   connection.disconnect();
   await prisma.$disconnect();
   process.exit(0);

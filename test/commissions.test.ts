@@ -170,6 +170,43 @@ describe("period-level commissions, settled by the commissions worker", () => {
     ]);
   });
 
+  it("pays a retainer changed mid-month by the days each version was in force, reversing what was paid before", async () => {
+    const shop = await createTestShop();
+    const creator = await createTestCreator(shop.id, { discountCode: "PRORATE" });
+    const retainer = (monthlyMinor: bigint) =>
+      termsForModel("RETAINER_BONUS", { monthlyMinor, bonus: { metric: "CONVERSIONS", threshold: 100n, amountMinor: 1n } });
+    await giveContract(shop.id, creator.id, retainer(100_000n), "RETAINER_BONUS");
+    const ref = { shopId: shop.id, creatorId: creator.id, periodKey: "2026-11" };
+    await prisma.creatorPeriod.create({ data: ref });
+    await prisma.$transaction((tx) => settleCreatorPeriod(tx, ref));
+
+    await prisma.contract.create({
+      data: {
+        shopId: shop.id,
+        creatorId: creator.id,
+        model: "RETAINER_BONUS",
+        terms: serializeTerms(retainer(50_000n)),
+        effectiveFrom: new Date("2026-11-21T00:00:00Z"),
+      },
+    });
+    await prisma.creatorPeriod.update({
+      where: { creatorId_periodKey: { creatorId: creator.id, periodKey: "2026-11" } },
+      data: { changeVersion: { increment: 1 } },
+    });
+    await prisma.$transaction((tx) => settleCreatorPeriod(tx, ref));
+
+    const entries = (await ledgerOf(creator.id)).filter((entry) => entry.orderId === null);
+    expect(entries.map((entry) => [entry.kind, entry.amountMinor])).toEqual([
+      ["RETAINER", 100_000n],
+      ["REVERSAL", -100_000n],
+      ["RETAINER", 83_333n], // $1,000 × 20/30 + $500 × 10/30
+    ]);
+    expect(entries[2]!.reason).toBe(
+      "Monthly retainer for 2026-11, by days under contract: $1,000.00 × 20/30 days from 2026-11-01 + " +
+        "$500.00 × 10/30 days from 2026-11-21 = $833.33",
+    );
+  });
+
   it("opens the current period for retainers and pays the retainer once", async () => {
     const shop = await createTestShop();
     const creator = await createTestCreator(shop.id, { discountCode: "RETAIN" });

@@ -169,7 +169,7 @@ describe("order import through a bulk operation and the webhook pipeline", () =>
     const { orders, deliveries } = sim.simulator.placeOrders({ count: 12, codes: [code], codeShare: 0.5 });
     await sim.simulator.deliverer.settled(deliveries);
     const sync = await startOrderSync(prisma, shop.id, "IMPORT", null);
-    await enqueueSyncStep(adminQueue, sync.id);
+    await enqueueSyncStep(adminQueue, sync);
 
     await vi.waitFor(
       async () => {
@@ -206,7 +206,7 @@ describe("order import through a bulk operation and the webhook pipeline", () =>
     // A second import reads every order again and changes nothing: not one more ledger entry.
     const ledgerBefore = await prisma.ledgerEntry.count({ where: { shopId: shop.id } });
     const again = await startOrderSync(prisma, shop.id, "IMPORT", null);
-    await enqueueSyncStep(adminQueue, again.id);
+    await enqueueSyncStep(adminQueue, again);
     await vi.waitFor(
       async () => {
         expect((await prisma.orderSync.findUniqueOrThrow({ where: { id: again.id } })).status).toBe("SUCCEEDED");

@@ -3,7 +3,8 @@ import { parse as parseToml } from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { orderPayloadSchema, parseOrderPayload } from "~/domain/orders/parse-order-payload";
 import { parseRefundPayload, refundPayloadSchema } from "~/domain/orders/parse-refund-payload";
-import { APP_TOPICS, COMPLIANCE_TOPICS, DISCOUNT_TOPICS, ORDER_TOPICS } from "~/services/receive-webhook.server";
+import { collectionPayloadSchema, parseCollectionPayload } from "~/domain/catalog/parse-collection-payload";
+import { APP_TOPICS, COLLECTION_TOPICS, COMPLIANCE_TOPICS, DISCOUNT_TOPICS, ORDER_TOPICS } from "~/services/receive-webhook.server";
 import { SHOPIFY_API_VERSION } from "~/shopify.server";
 import { shopifySample, shopifySchema } from "./helpers/shopify-samples";
 
@@ -84,6 +85,28 @@ describe("order payloads, checked against Shopify's published samples and schema
   });
 });
 
+describe("collection payloads, checked against Shopify's published samples and schemas", () => {
+  it.each(["collections/update", "collections/delete"])("reads the collection's gid from Shopify's %s sample", (topic) => {
+    expect(parseCollectionPayload(shopifySample(topic))).toEqual({
+      collectionGid: "gid://shopify/Collection/408372092144951419",
+      title: topic === "collections/update" ? "My New Collection" : null,
+    });
+  });
+
+  it.each(["collections/update", "collections/delete"])("needs only fields that Shopify's %s schema declares", (topic) => {
+    const declared = Object.keys(shopifySchema(topic).properties);
+    const shape = collectionPayloadSchema.shape;
+    const undeclared = (Object.keys(shape) as (keyof typeof shape)[]).filter((field) => !declared.includes(field));
+    // collections/delete has no title: the one field it lacks must be optional.
+    expect(undeclared.filter((field) => !shape[field].safeParse(undefined).success)).toEqual([]);
+    expect(undeclared).toEqual(topic === "collections/delete" ? ["title"] : []);
+  });
+
+  it("explains what is wrong with a payload it cannot read", () => {
+    expect(() => parseCollectionPayload({ admin_graphql_api_id: "gid://shopify/Product/1" })).toThrow(/Collection gid/);
+  });
+});
+
 describe("shopify.app.toml", () => {
   const toml = parseToml(readFileSync("shopify.app.toml", "utf8")) as any;
   const subscriptions: { topics?: string[]; compliance_topics?: string[]; uri: string }[] = toml.webhooks.subscriptions;
@@ -95,7 +118,7 @@ describe("shopify.app.toml", () => {
 
   it("subscribes to every topic the app handles, and handles every topic it subscribes to", () => {
     const subscribed = subscriptions.flatMap((s) => [...(s.topics ?? []), ...(s.compliance_topics ?? [])]).map(stored);
-    expect(subscribed.sort()).toEqual([...ORDER_TOPICS, ...DISCOUNT_TOPICS, ...APP_TOPICS, ...COMPLIANCE_TOPICS].sort());
+    expect(subscribed.sort()).toEqual([...ORDER_TOPICS, ...DISCOUNT_TOPICS, ...COLLECTION_TOPICS, ...APP_TOPICS, ...COMPLIANCE_TOPICS].sort());
   });
 
   it.each(subscriptions.map((s) => [s.uri, s] as const))("serves %s with a route that takes POST", async (uri, subscription) => {
@@ -104,7 +127,11 @@ describe("shopify.app.toml", () => {
     const route = await import(/* @vite-ignore */ `../${routeFile}`);
     expect(typeof route.action).toBe("function");
     const accepted =
-      uri === "/webhooks" ? [...ORDER_TOPICS, ...DISCOUNT_TOPICS] : uri === "/webhooks/compliance" ? COMPLIANCE_TOPICS : APP_TOPICS;
+      uri === "/webhooks"
+        ? [...ORDER_TOPICS, ...DISCOUNT_TOPICS, ...COLLECTION_TOPICS]
+        : uri === "/webhooks/compliance"
+          ? COMPLIANCE_TOPICS
+          : APP_TOPICS;
     for (const topic of [...(subscription.topics ?? []), ...(subscription.compliance_topics ?? [])]) {
       expect(accepted).toContain(stored(topic));
     }
@@ -112,7 +139,7 @@ describe("shopify.app.toml", () => {
 
   it("asks for the scopes the app uses", () => {
     expect(toml.access_scopes.scopes.split(",")).toEqual(
-      expect.arrayContaining(["read_orders", "read_discounts", "write_discounts", "read_customers"]),
+      expect.arrayContaining(["read_orders", "read_discounts", "write_discounts", "read_customers", "read_products"]),
     );
   });
 });

@@ -39,7 +39,7 @@ describe("webhook routes", () => {
     expect(event).toMatchObject({ topic: "ORDERS_CREATE", apiVersion: "2026-07", processedAt: null });
     expect(Math.abs(event.triggeredAt!.getTime() - Date.now())).toBeLessThan(60_000);
     const job = await inboxQueue().getJob(inboxJobId({ shopDomain: shop.domain, eventId }));
-    expect(job?.data).toEqual({ shopDomain: shop.domain, eventId });
+    expect(job?.data).toEqual({ shopId: shop.id, shopDomain: shop.domain, eventId });
   });
 
   it("acknowledges a redelivery of the same event without storing it twice", async () => {

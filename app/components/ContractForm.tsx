@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
 import { Form, useNavigation, useSubmit } from "@remix-run/react";
 import {
   BlockStack,
@@ -6,6 +6,7 @@ import {
   Button,
   Card,
   Checkbox,
+  Divider,
   FormLayout,
   InlineError,
   InlineStack,
@@ -14,7 +15,9 @@ import {
   TextField,
 } from "@shopify/polaris";
 import type { CompensationModel, DeliverableKind } from "~/domain/commissions/contract-terms";
-import type { ContractFieldErrors, ContractFormValues } from "~/models/contract.server";
+import { MAX_RATE_OVERRIDES } from "~/domain/commissions/rate-overrides";
+import type { ContractFieldErrors, ContractFormValues, RateOverrideFormValues } from "~/models/contract.server";
+import { CatalogPicker } from "./CatalogPicker";
 
 export const COMPENSATION_MODEL_LABELS: Record<CompensationModel, string> = {
   FLAT_FEE: "Flat fee per deliverable",
@@ -42,6 +45,7 @@ const FEE_LABELS: Record<DeliverableKind, string> = {
 // Which options each model offers; the server (app/models/contract.server.ts) reads the same ones.
 const USES_REVENUE: CompensationModel[] = ["REVENUE_SHARE", "TIERED", "HYBRID", "RETAINER_BONUS"];
 const HAS_PERFORMANCE_PAY: CompensationModel[] = ["CPA", "REVENUE_SHARE", "TIERED", "HYBRID", "RETAINER_BONUS"];
+const WITH_RATE_OVERRIDES: CompensationModel[] = ["REVENUE_SHARE", "HYBRID"];
 const MAX_TIERS = 10;
 
 export type ContractIntent = "preview" | "save";
@@ -78,6 +82,26 @@ export function ContractForm({ defaultValues, currencyCode, today, fieldErrors =
   const addTier = () => setValues((current) => ({ ...current, tiers: [...current.tiers, { from: "", percent: "" }] }));
   const removeTier = (index: number) =>
     setValues((current) => ({ ...current, tiers: current.tiers.filter((_, i) => i !== index) }));
+
+  // Rows keep their identity when one above is removed (each picker holds what was typed into it).
+  const nextRowId = useRef(defaultValues.overrides.length);
+  const [overrideRowIds, setOverrideRowIds] = useState(() => defaultValues.overrides.map((_, i) => i));
+  const setOverride = (index: number, change: Partial<RateOverrideFormValues>) =>
+    setValues((current) => ({
+      ...current,
+      overrides: current.overrides.map((override, i) => (i === index ? { ...override, ...change } : override)),
+    }));
+  const addOverride = () => {
+    setOverrideRowIds((ids) => [...ids, nextRowId.current++]);
+    setValues((current) => ({
+      ...current,
+      overrides: [...current.overrides, { type: "COLLECTION", gid: "", title: "", percent: "" }],
+    }));
+  };
+  const removeOverride = (index: number) => {
+    setOverrideRowIds((ids) => ids.filter((_, i) => i !== index));
+    setValues((current) => ({ ...current, overrides: current.overrides.filter((_, i) => i !== index) }));
+  };
 
   const send = (intent: ContractIntent) => submit(toFormData(values, intent), { method: "post" });
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
@@ -284,6 +308,42 @@ export function ContractForm({ defaultValues, currencyCode, today, fieldErrors =
                 </BlockStack>
               ) : null}
             </FormLayout>
+
+            {WITH_RATE_OVERRIDES.includes(model) ? (
+              <BlockStack gap="300">
+                <Divider />
+                <BlockStack gap="100">
+                  <Text as="h3" variant="headingSm">
+                    Rates for specific products or collections
+                  </Text>
+                  <Text as="p" tone="subdued">
+                    Order lines of these products, or of products in these collections, earn their own rate instead of
+                    the revenue share. A product&apos;s own rate comes before its collections&apos; rates.
+                  </Text>
+                </BlockStack>
+                {values.overrides.map((override, index) => (
+                  <RateOverrideRow
+                    key={overrideRowIds[index]}
+                    override={override}
+                    position={index}
+                    onChange={(change) => setOverride(index, change)}
+                    onRemove={() => removeOverride(index)}
+                    errors={{
+                      type: fieldErrors[`overrides.${index}.type`],
+                      target: fieldErrors[`overrides.${index}.target`],
+                      percent: fieldErrors[`overrides.${index}.percent`],
+                    }}
+                    percentField={percent}
+                  />
+                ))}
+                {fieldErrors.overrides ? <InlineError message={fieldErrors.overrides} fieldID="overrides" /> : null}
+                <InlineStack>
+                  <Button onClick={addOverride} disabled={values.overrides.length >= MAX_RATE_OVERRIDES}>
+                    Add a rate for a product or collection
+                  </Button>
+                </InlineStack>
+              </BlockStack>
+            ) : null}
           </BlockStack>
         </Card>
 
@@ -327,7 +387,7 @@ export function ContractForm({ defaultValues, currencyCode, today, fieldErrors =
                 value={values.effectiveDate}
                 onChange={set("effectiveDate")}
                 error={fieldErrors.effectiveDate}
-                helpText="Optional: leave blank to start now. Orders placed before keep the terms they earned under; a month's fixed pay, tiers, bonus, cap and draw follow the terms in force at the month's end."
+                helpText="Optional: leave blank to start now. Orders placed before keep the terms they earned under; a retainer or base fee that changes mid-month is paid by the days each set of terms was in force; tiers, bonus, cap and draw follow the terms in force at the month's end."
                 autoComplete="off"
               />
             </FormLayout>
@@ -344,6 +404,68 @@ export function ContractForm({ defaultValues, currencyCode, today, fieldErrors =
         </InlineStack>
       </BlockStack>
     </Form>
+  );
+}
+
+const TARGET_TYPE_OPTIONS = [
+  { label: "Collection", value: "COLLECTION" },
+  { label: "Product", value: "PRODUCT" },
+];
+
+/** One rate: what it applies to (found by searching the shop's catalog) and its percent. */
+function RateOverrideRow({
+  override,
+  position,
+  onChange,
+  onRemove,
+  errors,
+  percentField,
+}: {
+  override: RateOverrideFormValues;
+  position: number;
+  onChange: (change: Partial<RateOverrideFormValues>) => void;
+  onRemove: () => void;
+  errors: { type?: string; target?: string; percent?: string };
+  percentField: { suffix: string; inputMode: "decimal"; autoComplete: string; type: "text" };
+}) {
+  const noun = override.type === "PRODUCT" ? "Product" : "Collection";
+  return (
+    <InlineStack gap="300" blockAlign="start" wrap={false}>
+      <Box width="20%">
+        <Select
+          label="Applies to"
+          options={TARGET_TYPE_OPTIONS}
+          value={override.type}
+          onChange={(value) => onChange({ type: value as RateOverrideFormValues["type"], gid: "", title: "" })}
+          error={errors.type}
+        />
+      </Box>
+      <Box width="45%">
+        <CatalogPicker
+          // A new kind of target starts a new search.
+          key={override.type}
+          type={override.type}
+          label={noun}
+          chosen={override.gid ? { gid: override.gid, title: override.title } : null}
+          onChoose={(match) => onChange({ gid: match?.gid ?? "", title: match?.title ?? "" })}
+          error={errors.target}
+        />
+      </Box>
+      <Box width="20%">
+        <TextField
+          label="Rate (%)"
+          value={override.percent}
+          onChange={(value) => onChange({ percent: value })}
+          error={errors.percent}
+          {...percentField}
+        />
+      </Box>
+      <Box paddingBlockStart="600">
+        <Button variant="plain" tone="critical" onClick={onRemove} accessibilityLabel={`Remove rate ${position + 1}`}>
+          Remove
+        </Button>
+      </Box>
+    </InlineStack>
   );
 }
 
@@ -374,6 +496,12 @@ function toFormData(values: ContractFormValues, intent: ContractIntent): FormDat
   values.tiers.forEach((tier, index) => {
     form.set(`tiers.${index}.from`, index === 0 ? "0" : tier.from);
     form.set(`tiers.${index}.percent`, tier.percent);
+  });
+  values.overrides.forEach((override, index) => {
+    form.set(`overrides.${index}.type`, override.type);
+    form.set(`overrides.${index}.gid`, override.gid);
+    form.set(`overrides.${index}.title`, override.title);
+    form.set(`overrides.${index}.percent`, override.percent);
   });
   return form;
 }

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { Form, useNavigation, useParams } from "@remix-run/react";
-import { BlockStack, Button, Card, FormLayout, InlineStack, Link, Text, TextField } from "@shopify/polaris";
+import { BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Link, Text, TextField } from "@shopify/polaris";
 
 export interface CreatorFormValues {
   name: string;
@@ -11,6 +11,8 @@ export interface CreatorFormValues {
   /** The creator's customer ID in the shop (the number, or its gid); empty when unknown. */
   customerGid: string;
   discountCode: string;
+  /** The creator asked not to receive statements by email. */
+  statementsOptOut?: boolean;
   /** Only asked when adding a creator: it becomes their first contract. Ignored when editing. */
   revenueSharePercent?: string;
 }
@@ -25,6 +27,7 @@ export const EMPTY_CREATOR_FORM: CreatorFormValues = {
   referrerDomains: "",
   customerGid: "",
   discountCode: "",
+  statementsOptOut: false,
   revenueSharePercent: "",
 };
 
@@ -114,6 +117,13 @@ export function CreatorForm({ defaultValues, fieldErrors = {}, mode }: CreatorFo
               error={fieldErrors.email}
               helpText="Where statements are sent. Optional."
               autoComplete="off"
+            />
+            <Checkbox
+              label="Does not want statements"
+              name="statementsOptOut"
+              checked={values.statementsOptOut ?? false}
+              onChange={(statementsOptOut) => setValues((current) => ({ ...current, statementsOptOut }))}
+              helpText="Tick when the creator asked not to receive statement emails."
             />
             {editing ? (
               <TextField

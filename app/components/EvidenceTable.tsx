@@ -1,6 +1,6 @@
 import { Badge, IndexTable, Text } from "@shopify/polaris";
-import type { ReactNode } from "react";
 import { signalLabel } from "./attribution-labels";
+import { WrapCell } from "./WrapCell";
 
 export interface EvidenceRow {
   signal: string;
@@ -55,7 +55,7 @@ export function EvidenceTable({ evidence }: { evidence: readonly EvidenceRow[] }
           <IndexTable.Row id={`evidence-${index}`} key={index} position={index}>
             <IndexTable.Cell>
               {/* What kind of signal, and where exactly the app found it. */}
-              <Wrap minWidth="8rem" maxWidth="12rem">
+              <WrapCell minWidth="8rem" maxWidth="12rem">
                 <Text as="p" fontWeight={entry.decisive ? "semibold" : "regular"}>
                   {signalLabel(entry.signal)}
                 </Text>
@@ -64,12 +64,12 @@ export function EvidenceTable({ evidence }: { evidence: readonly EvidenceRow[] }
                     {entry.source}
                   </Text>
                 ) : null}
-              </Wrap>
+              </WrapCell>
             </IndexTable.Cell>
             <IndexTable.Cell>
-              <Wrap minWidth="6rem" maxWidth="16rem">
+              <WrapCell minWidth="6rem" maxWidth="16rem">
                 {entry.value ? literal ? <code>{entry.value}</code> : entry.value : "—"}
-              </Wrap>
+              </WrapCell>
             </IndexTable.Cell>
             <IndexTable.Cell>{entry.occurredAtText ?? "—"}</IndexTable.Cell>
             <IndexTable.Cell>{entry.creatorName ?? "—"}</IndexTable.Cell>
@@ -77,23 +77,15 @@ export function EvidenceTable({ evidence }: { evidence: readonly EvidenceRow[] }
               <Badge tone={counted.tone}>{counted.label}</Badge>
             </IndexTable.Cell>
             <IndexTable.Cell>
-              <Wrap minWidth="10rem" maxWidth="22rem">
+              <WrapCell minWidth="10rem" maxWidth="22rem">
                 <Text as="span" tone="subdued">
                   {entry.note}
                 </Text>
-              </Wrap>
+              </WrapCell>
             </IndexTable.Cell>
           </IndexTable.Row>
         );
       })}
     </IndexTable>
   );
-}
-
-/**
- * Table cells do not wrap by default; sentences and URLs should, instead of widening the table. A word breaks only
- * when it is longer than the cell can be (a URL), so short values stay whole.
- */
-function Wrap({ children, minWidth, maxWidth }: { children: ReactNode; minWidth: string; maxWidth: string }) {
-  return <div style={{ whiteSpace: "normal", minWidth, maxWidth, overflowWrap: "break-word" }}>{children}</div>;
 }

@@ -1,7 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { Worker, type Job, type Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { COMMISSIONS_QUEUE, JOB, settleJobId, type SettleCreatorPeriodJob } from "~/queues.server";
+import { COMMISSIONS_QUEUE, FAILED_JOBS_KEPT, JOB, settleJobId, type SettleCreatorPeriodJob } from "~/queues.server";
 import { settleCreatorPeriod, type CreatorPeriodRef } from "~/services/post-commissions.server";
 import { env } from "~/utils/env.server";
 import { logger } from "~/utils/logger.server";
@@ -51,7 +51,7 @@ export async function startCommissionsWorker(options: {
     {
       name: JOB.sweepCreatorPeriods,
       data: { shopId: "", creatorId: "", periodKey: "", changeVersion: 0 },
-      opts: { removeOnComplete: true, removeOnFail: 100 },
+      opts: { removeOnComplete: true, removeOnFail: { count: FAILED_JOBS_KEPT } },
     },
   );
   return worker;

@@ -2,14 +2,22 @@ import type { PrismaClient } from "@prisma/client";
 import { UnrecoverableError, Worker, type Job, type Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import {
+  FAILED_JOBS_KEPT,
   JOB,
   SHOPIFY_ADMIN_QUEUE,
+  collectionSyncJobId,
   syncStepJobId,
   type ProcessInboxEventJob,
   type SettleCreatorPeriodJob,
   type ShopifyAdminJob,
 } from "~/queues.server";
 import { AdminApiAccessError, AdminApiThrottledError, adminGraphqlFor, type AdminGraphql } from "~/services/admin-api.server";
+import {
+  collectionSyncStepsDue,
+  failCollectionSync,
+  stepCollectionSync,
+  type CollectionSyncStepRef,
+} from "~/services/collection-sync.server";
 import { ordersDueForJourney, refreshCustomerJourney } from "~/services/customer-journey.server";
 import {
   failOrderSync,
@@ -35,8 +43,25 @@ export interface ShopifyAdminWorkerOptions {
   sweepEveryMs?: number;
 }
 
-export async function enqueueSyncStep(queue: Queue<ShopifyAdminJob>, syncId: string, delayMs = 0, step: string | number = Date.now()) {
-  await queue.add(JOB.syncOrders, { kind: "sync-orders", syncId }, { jobId: syncStepJobId(syncId, step), delay: delayMs });
+export async function enqueueSyncStep(
+  queue: Queue<ShopifyAdminJob>,
+  sync: { id: string; shopId: string },
+  delayMs = 0,
+  step: string | number = Date.now(),
+) {
+  await queue.add(JOB.syncOrders, { kind: "sync-orders", shopId: sync.shopId, syncId: sync.id }, { jobId: syncStepJobId(sync.id, step), delay: delayMs });
+}
+
+/** The next step of each collection sync (a page to read, or the orders of a finished pass to post again). */
+export async function enqueueCollectionSyncSteps(queue: Queue<ShopifyAdminJob>, refs: readonly CollectionSyncStepRef[]) {
+  if (refs.length === 0) return;
+  await queue.addBulk(
+    refs.map((ref) => ({
+      name: JOB.syncCollection,
+      data: { kind: "sync-collection" as const, shopId: ref.shopId, syncId: ref.syncId },
+      opts: { jobId: collectionSyncJobId(ref.syncId, ref.step) },
+    })),
+  );
 }
 
 export async function startShopifyAdminWorker(options: ShopifyAdminWorkerOptions): Promise<Worker> {
@@ -54,11 +79,22 @@ export async function startShopifyAdminWorker(options: ShopifyAdminWorkerOptions
       await enqueueSettlements(options.commissionsQueue, changedPeriods);
       return { outcome };
     }
+    if (data.kind === "sync-collection") {
+      const sync = await db.collectionSync.findUnique({ where: { id: data.syncId }, include: { shop: { select: { domain: true } } } });
+      if (!sync) return { missing: true };
+      const outcome = await stepCollectionSync(db, await adminFor(sync.shop.domain), data.syncId);
+      if ("next" in outcome && outcome.next) await enqueueCollectionSyncSteps(queue, [outcome.next]);
+      if ("changedPeriods" in outcome) {
+        await enqueueSettlements(options.commissionsQueue, outcome.changedPeriods);
+        return { state: outcome.state, changedProducts: outcome.changedProducts, repostedOrders: outcome.repostedOrders };
+      }
+      return { state: outcome.state };
+    }
     const sync = await db.orderSync.findUnique({ where: { id: data.syncId }, include: { shop: { select: { domain: true } } } });
     if (!sync) return { missing: true };
     const admin = await adminFor(sync.shop.domain);
     const step = await stepOrderSync(db, admin, options.inboxQueue, data.syncId);
-    if (step.state === "started" || step.state === "running") await enqueueSyncStep(queue, data.syncId, step.pollAgainMs);
+    if (step.state === "started" || step.state === "running") await enqueueSyncStep(queue, sync, step.pollAgainMs);
     return step;
   };
 
@@ -85,18 +121,24 @@ export async function startShopifyAdminWorker(options: ShopifyAdminWorkerOptions
     if (job?.data.kind === "sync-orders" && finalAttempt) {
       void failOrderSync(db, job.data.syncId, error.message).catch((err) => logger.error({ err }, "could not mark the sync failed"));
     }
+    if (job?.data.kind === "sync-collection" && finalAttempt) {
+      void failCollectionSync(db, job.data.syncId, error.message).catch((err) => logger.error({ err }, "could not mark the collection sync failed"));
+    }
   });
   worker.on("error", (error) => logger.error({ err: error }, "worker error"));
 
   await queue.upsertJobScheduler(
     JOB.sweepJourneys,
     { every: options.sweepEveryMs ?? SWEEP_ADMIN_WORK_EVERY_MS },
-    { name: JOB.sweepJourneys, data: { kind: "sweep" }, opts: { removeOnComplete: true, removeOnFail: 100 } },
+    { name: JOB.sweepJourneys, data: { kind: "sweep" }, opts: { removeOnComplete: true, removeOnFail: { count: FAILED_JOBS_KEPT } } },
   );
   return worker;
 }
 
-/** Postgres holds the to-do list: journeys due to be asked for, and shops due a reconciliation. */
+/**
+ * Postgres holds the to-do list: journeys due to be asked for, shops due a reconciliation, and collections due
+ * their daily read (or whose step was lost).
+ */
 async function sweep(options: ShopifyAdminWorkerOptions) {
   const { db, queue } = options;
   const due = await ordersDueForJourney(db);
@@ -113,7 +155,7 @@ async function sweep(options: ShopifyAdminWorkerOptions) {
   for (const shop of await shopsDueForReconcile(db)) {
     try {
       const sync = await startOrderSync(db, shop.id, "RECONCILE", reconcileSince(shop.ordersSyncedThrough));
-      await enqueueSyncStep(queue, sync.id);
+      await enqueueSyncStep(queue, sync);
       reconciling += 1;
     } catch (error) {
       logger.warn({ err: error, shopId: shop.id }, "reconciliation not started");
@@ -123,9 +165,11 @@ async function sweep(options: ShopifyAdminWorkerOptions) {
   // repeat a poll, and re-reading a result only finds duplicates).
   const stalled = await db.orderSync.findMany({
     where: { status: "RUNNING", startedAt: { lt: new Date(Date.now() - 60_000) } },
-    select: { id: true },
+    select: { id: true, shopId: true },
   });
   const minute = Math.floor(Date.now() / 60_000);
-  for (const sync of stalled) await enqueueSyncStep(queue, sync.id, 0, `sweep-${minute}`);
-  return { journeys: due.length, reconciling, stalled: stalled.length };
+  for (const sync of stalled) await enqueueSyncStep(queue, sync, 0, `sweep-${minute}`);
+  const collectionSteps = await collectionSyncStepsDue(db);
+  await enqueueCollectionSyncSteps(queue, collectionSteps);
+  return { journeys: due.length, reconciling, stalled: stalled.length, collections: collectionSteps.length };
 }

@@ -29,10 +29,16 @@ export async function sweepInbox(
     select: { shopDomain: true, eventId: true, attempts: true },
   });
   if (stale.length === 0) return 0;
+  const shops = await db.shop.findMany({
+    where: { domain: { in: [...new Set(stale.map((event) => event.shopDomain))] } },
+    select: { id: true, domain: true },
+  });
+  const shopIdOf = new Map(shops.map((shop) => [shop.domain, shop.id]));
   await queue.addBulk(
     stale.map(({ shopDomain, eventId, attempts }) => ({
       name: JOB.processInboxEvent,
-      data: { shopDomain, eventId },
+      // An event whose shop was erased meanwhile still goes through (it is then marked processed), under no shop.
+      data: { shopId: shopIdOf.get(shopDomain) ?? "", shopDomain, eventId },
       opts: { jobId: inboxJobId({ shopDomain, eventId }, attempts) },
     })),
   );

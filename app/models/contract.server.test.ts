@@ -274,10 +274,11 @@ describe("saveContract", () => {
     const job = await queue.getJob(settleJobId(second.period));
     expect(job?.data).toEqual(second.period);
 
-    // The settlement pays the month under the terms in force at its end.
+    // The creator was on revenue share until the retainer started on November 30th (New York): the month pays one
+    // day of the retainer saved last, $600 × 1/30; the one it replaced the same day covers no day.
     await prisma.$transaction((tx) => settleCreatorPeriod(tx, second.period));
     const retainers = await prisma.ledgerEntry.findMany({ where: { creatorId: creator.id, kind: "RETAINER" } });
-    expect(retainers.map((entry) => [entry.periodKey, entry.amountMinor])).toEqual([["2026-11", 60_000n]]);
+    expect(retainers.map((entry) => [entry.periodKey, entry.amountMinor])).toEqual([["2026-11", 2_000n]]);
   });
 
   it("still saves when the settlement cannot be enqueued (the period sweeper settles it)", async () => {

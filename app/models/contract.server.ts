@@ -11,13 +11,17 @@ import {
   type CompensationModel,
   type ContractTerms,
   type DeliverableKind,
+  type RateOverride,
 } from "~/domain/commissions/contract-terms";
+import { collectionsNamedBy, duplicateOverrideTargets, MAX_RATE_OVERRIDES } from "~/domain/commissions/rate-overrides";
 import { versionInForceIndex } from "~/domain/commissions/version-in-force";
 import { parseTerms, serializeTerms, validateTerms } from "~/domain/commissions/contract-terms-schema";
 import { payPeriodOf } from "~/domain/commissions/pay-period";
 import { currencyExponent, fromMinorUnits, toMinorUnits } from "~/domain/money";
 import { enqueueSettlements } from "~/jobs/commissions-worker.server";
-import { commissionsQueue, type SettleCreatorPeriodJob } from "~/queues.server";
+import { enqueueCollectionSyncSteps } from "~/jobs/shopify-admin-worker.server";
+import { commissionsQueue, shopifyAdminQueue, type SettleCreatorPeriodJob, type ShopifyAdminJob } from "~/queues.server";
+import { requestCollectionSyncs } from "~/services/collection-sync.server";
 import { markPeriodChanged, type CreatorPeriodRef } from "~/services/post-commissions.server";
 import { logger } from "~/utils/logger.server";
 
@@ -25,9 +29,11 @@ import { logger } from "~/utils/logger.server";
  * The contract page's form: what the merchant types (amounts in the shop currency as decimals, percents as
  * decimals), checked field by field and turned into ContractTerms with the model's preset. The form posts flat
  * field names: `model`, `fee.POST` … `fee.LIVESTREAM`, `monthlyAmount`, `baseFee`, `cpaAmount`, `newCustomersOnly`,
- * `percent`, `tierMetric`, `tierMode`, `tiers.<i>.from`, `tiers.<i>.percent`, `bonusMetric`, `bonusThreshold`,
- * `bonusAmount`, `capAmount`, `drawAmount`, `includeShipping`, `includeTaxes`, `effectiveDate`; checkboxes post
- * "on" when ticked. Error messages are keyed by those names ("fees" and "tiers" for the lists as a whole).
+ * `percent`, `overrides.<i>.type` (PRODUCT or COLLECTION), `overrides.<i>.gid`, `overrides.<i>.title`,
+ * `overrides.<i>.percent`, `tierMetric`, `tierMode`, `tiers.<i>.from`, `tiers.<i>.percent`, `bonusMetric`,
+ * `bonusThreshold`, `bonusAmount`, `capAmount`, `drawAmount`, `includeShipping`, `includeTaxes`, `effectiveDate`;
+ * checkboxes post "on" when ticked. Error messages are keyed by those names ("fees", "tiers" and "overrides" for the
+ * lists as a whole, `overrides.<i>.target` for a row's product or collection).
  */
 
 export const COMPENSATION_MODELS = [
@@ -44,6 +50,15 @@ export const DELIVERABLE_KINDS = ["POST", "VIDEO", "STORY", "REEL", "LIVESTREAM"
 
 type Metric = "REVENUE" | "CONVERSIONS";
 
+/** A rate for one product or collection, as the form holds it: the target chosen by search, the percent as typed. */
+export interface RateOverrideFormValues {
+  type: "PRODUCT" | "COLLECTION";
+  /** Blank until the merchant picks a product or collection. */
+  gid: string;
+  title: string;
+  percent: string;
+}
+
 export interface ContractFormValues {
   model: CompensationModel;
   fees: Record<DeliverableKind, string>;
@@ -52,6 +67,7 @@ export interface ContractFormValues {
   cpaAmount: string;
   newCustomersOnly: boolean;
   percent: string;
+  overrides: RateOverrideFormValues[];
   tierMetric: Metric;
   tierMode: "MARGINAL" | "RETROACTIVE";
   tiers: { from: string; percent: string }[];
@@ -77,6 +93,7 @@ export const EMPTY_CONTRACT_FORM: ContractFormValues = {
   cpaAmount: "",
   newCustomersOnly: false,
   percent: "",
+  overrides: [],
   tierMetric: "REVENUE",
   tierMode: "MARGINAL",
   tiers: [{ from: "0", percent: "" }],
@@ -174,6 +191,7 @@ export function contractFormValues(
         break;
       case "REVENUE_SHARE":
         values.percent = plainPercent(component.percent);
+        values.overrides = component.overrides.map((override) => ({ ...override.target, percent: plainPercent(override.percent) }));
         break;
       case "TIERED_REVENUE_SHARE":
         values.tierMetric = component.metric;
@@ -245,12 +263,16 @@ export function validateContractForm(
       } satisfies PresetInputs["CPA"];
       break;
     case "REVENUE_SHARE":
-      inputs = { percent: fields.read("percent", percentField, raw.percent)! } satisfies PresetInputs["REVENUE_SHARE"];
+      inputs = {
+        percent: fields.read("percent", percentField, raw.percent)!,
+        overrides: readOverrides(fields, raw),
+      } satisfies PresetInputs["REVENUE_SHARE"];
       break;
     case "HYBRID":
       inputs = {
         baseMonthlyMinor: fields.read("baseFee", money, raw.baseFee)!,
         percent: fields.read("percent", percentField, raw.percent)!,
+        overrides: readOverrides(fields, raw),
       } satisfies PresetInputs["HYBRID"];
       break;
     case "TIERED": {
@@ -335,6 +357,42 @@ function readTiers(
     tiers.push({ from: start ?? 0n, percent: percent ?? "0.00" });
   });
   return tiers;
+}
+
+const OVERRIDE_GID = { PRODUCT: /^gid:\/\/shopify\/Product\/\d+$/, COLLECTION: /^gid:\/\/shopify\/Collection\/\d+$/ } as const;
+
+/** The rows of rates for specific products or collections, in the order shown; messages go to the row's position. */
+function readOverrides(fields: FieldReader, raw: Record<string, unknown>): RateOverride[] {
+  const indexes = [
+    ...new Set(
+      Object.keys(raw)
+        .map((key) => /^overrides\.(\d+)\.(type|gid|title|percent)$/.exec(key)?.[1])
+        .filter((index): index is string => index !== undefined)
+        .map(Number),
+    ),
+  ].sort((a, b) => a - b);
+  if (indexes.length > MAX_RATE_OVERRIDES) {
+    fields.errors.overrides = `A revenue share has at most ${MAX_RATE_OVERRIDES} rates for products or collections`;
+    return [];
+  }
+  const targetType = z.enum(["PRODUCT", "COLLECTION"], { error: "Choose a product or a collection" });
+  const overrides = indexes.map((index, position): RateOverride => {
+    // Rows are numbered as posted; messages go to the row the merchant sees (its position).
+    const key = (field: string) => `overrides.${position}.${field}`;
+    const posted = (field: string) => raw[`overrides.${index}.${field}`];
+    const text = (field: string) => (typeof posted(field) === "string" ? (posted(field) as string).trim() : "");
+    const type = fields.read(key("type"), targetType, posted("type"));
+    const gid = text("gid");
+    const title = text("title");
+    if (type !== undefined && (!OVERRIDE_GID[type].test(gid) || title === "")) {
+      fields.errors[key("target")] ??= `Search for the ${type === "PRODUCT" ? "product" : "collection"} this rate applies to and pick it`;
+    }
+    const percent = fields.read(key("percent"), percentField, posted("percent"));
+    // With an error in the row, the errors stop the save and the placeholder values are never used.
+    return { target: { type: type ?? "PRODUCT", gid, title: title.slice(0, 255) }, percent: percent ?? "0.00" };
+  });
+  for (const [position, message] of duplicateOverrideTargets(overrides)) fields.errors[`overrides.${position}.target`] ??= message;
+  return overrides;
 }
 
 /** Runs one field's schema and files its first message under the field's name. */
@@ -439,7 +497,9 @@ export type SaveContractResult =
 /**
  * Saves the form as a new contract version, effective now or from the day the merchant chose. Orders placed
  * before keep the terms they were earned under; the current pay period's period-level pay (retainer, fees, tiers,
- * bonus, cap, draw) is recomputed by the settlement enqueued after commit. Null when the shop has no such creator.
+ * bonus, cap, draw) is recomputed by the settlement enqueued after commit. Collections the terms pay a rate on are
+ * read from Shopify (again) by a job enqueued after commit, which posts the orders they change again. Null when the
+ * shop has no such creator.
  */
 export async function saveContract(
   shopId: string,
@@ -448,6 +508,7 @@ export async function saveContract(
   rawForm: Record<string, unknown>,
   now = new Date(),
   queue: () => Queue<SettleCreatorPeriodJob> = commissionsQueue,
+  adminQueue: () => Queue<ShopifyAdminJob> = shopifyAdminQueue,
 ): Promise<SaveContractResult | null> {
   if (!z.guid().safeParse(creatorId).success) return null;
   const [shop, creator] = await Promise.all([
@@ -458,7 +519,7 @@ export async function saveContract(
   const form = validateContractForm(shop, model, rawForm, now);
   if (!form.ok) return form;
 
-  const { contract, period } = await prisma.$transaction(async (tx) => {
+  const { contract, period, collectionSyncs } = await prisma.$transaction(async (tx) => {
     // A second change scheduled for the same instant replaces the first, which never came into force.
     if (form.effectiveFrom > now) {
       await tx.contract.deleteMany({ where: { shopId, creatorId, effectiveFrom: form.effectiveFrom } });
@@ -467,9 +528,16 @@ export async function saveContract(
       data: { shopId, creatorId, model: form.model, terms: serializeTerms(form.terms), effectiveFrom: form.effectiveFrom },
     });
     const period = await markPeriodChanged(tx, { shopId, creatorId, periodKey: payPeriodOf(now, shop.timezone) });
-    return { contract, period };
+    const collectionSyncs = await requestCollectionSyncs(tx, shopId, collectionsNamedBy(form.terms), now);
+    return { contract, period, collectionSyncs };
   });
   await enqueueAfterCommit(() => enqueueSettlements(queue(), [period]), { shopId, creatorId, periodKey: period.periodKey });
+  if (collectionSyncs.length > 0) {
+    // Committed already: a queued sync whose job is lost is found by the shopify-admin sweeper.
+    await enqueueCollectionSyncSteps(adminQueue(), collectionSyncs).catch((error) =>
+      logger.warn({ err: error, shopId, creatorId }, "collection sync enqueue failed; the shopify-admin sweeper will pick it up"),
+    );
+  }
   return { ok: true, contractId: contract.id, effectiveFrom: contract.effectiveFrom, period };
 }
 

@@ -119,6 +119,8 @@ export const creatorInputSchema = z.object({
   ),
   referrerDomains: referrerDomainsSchema,
   customerGid: customerGidSchema,
+  // A checkbox: sent as "on" when ticked, absent otherwise.
+  statementsOptOut: z.preprocess((value) => value === "on" || value === "true" || value === true, z.boolean()),
   discountCode: z
     .string()
     .trim()
@@ -147,6 +149,8 @@ export interface CreatorSummary {
   /** Normalized: "mayafit.com", "instagram.com/maya". */
   referrerDomains: string[];
   customerGid: string | null;
+  /** The creator asked not to receive statements. */
+  statementsOptOut: boolean;
   discountCodes: string[];
   revenueSharePercent: string | null;
 }
@@ -210,9 +214,9 @@ function validateCreatorEdit(
 export async function createCreator(shopId: string, raw: Record<string, unknown>, now = new Date()): Promise<CreatorSaveResult> {
   const validation = validateCreatorInput(raw);
   if (!validation.ok) return validation;
-  const { name, email, handle, referrerDomains, customerGid, discountCode, revenueSharePercent } = validation.input;
+  const { name, email, handle, referrerDomains, customerGid, statementsOptOut, discountCode, revenueSharePercent } = validation.input;
   return saveUnlessTaken(shopId, { discountCode, handle }, null, async (tx) => {
-    const creator = await tx.creator.create({ data: { shopId, name, email, handle, referrerDomains, customerGid } });
+    const creator = await tx.creator.create({ data: { shopId, name, email, handle, referrerDomains, customerGid, statementsOptOut } });
     await tx.discountCode.create({
       data: { shopId, creatorId: creator.id, code: discountCode, normalizedCode: normalizeDiscountCode(discountCode) },
     });
@@ -234,9 +238,9 @@ export async function updateCreator(
   if (!existing) return null;
   const validation = validateCreatorEdit(raw);
   if (!validation.ok) return validation;
-  const { name, email, handle, referrerDomains, customerGid, discountCode } = validation.input;
+  const { name, email, handle, referrerDomains, customerGid, statementsOptOut, discountCode } = validation.input;
   return saveUnlessTaken(shopId, { discountCode, handle }, creatorId, async (tx) => {
-    await tx.creator.update({ where: { id: creatorId }, data: { name, email, handle, referrerDomains, customerGid } });
+    await tx.creator.update({ where: { id: creatorId }, data: { name, email, handle, referrerDomains, customerGid, statementsOptOut } });
     const normalizedCode = normalizeDiscountCode(discountCode);
     const [primaryCode] = await tx.discountCode.findMany({ where: { creatorId }, orderBy: { createdAt: "asc" }, take: 1 });
     if (!primaryCode) {
@@ -315,6 +319,7 @@ function toSummary(creator: CreatorWithRelations): CreatorSummary {
     handle: creator.handle,
     referrerDomains: creator.referrerDomains,
     customerGid: creator.customerGid,
+    statementsOptOut: creator.statementsOptOut,
     discountCodes: creator.discountCodes.map((code) => code.code),
     revenueSharePercent: currentRevenueSharePercent(creator.contracts[0]),
   };

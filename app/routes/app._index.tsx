@@ -1,20 +1,16 @@
-import { useState } from "react";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useLoaderData, useSearchParams } from "@remix-run/react";
 import {
   Banner,
   BlockStack,
   Box,
-  Button,
   Card,
   EmptyState,
   IndexTable,
-  InlineStack,
   Link,
   Page,
   Text,
-  TextField,
   type IndexTableProps,
 } from "@shopify/polaris";
 import { formatMoney } from "~/domain/money";
@@ -29,6 +25,7 @@ import {
 } from "~/models/leaderboard.server";
 import { requireShop } from "~/models/shop.server";
 import { authenticate } from "~/shopify.server";
+import { DateRangeForm } from "~/components/DateRangeForm";
 import { EMPTY_STATE_IMAGE } from "~/components/empty-state-image";
 import { formatConversionRate } from "~/domain/metrics/conversion-rate";
 
@@ -79,8 +76,6 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 // IndexTable column order; `null` marks the column that cannot be sorted.
 const COLUMN_SORT_KEYS: (LeaderboardSortKey | null)[] = ["name", null, "clicks", "conversion", "orders", "netRevenue", "commission"];
-// Parameters the date form owns; every other one (sort, and Shopify's embedded parameters) is carried along.
-const RANGE_PARAMS = new Set(["from", "to"]);
 
 export default function LeaderboardPage() {
   const { currencyCode, range, error, sort, direction, rows } = useLoaderData<typeof loader>();
@@ -110,7 +105,7 @@ export default function LeaderboardPage() {
 
         <Card>
           {/* Remounts when the loader's range changes (back/forward), so the fields show the range on screen. */}
-          <DateRangeForm key={`${range.from}|${range.to}`} range={range} carriedParams={searchParams} />
+          <DateRangeForm key={`${range.from}|${range.to}`} range={range} carriedParams={searchParams} path="/app" />
         </Card>
 
         {noCreators ? (
@@ -196,33 +191,5 @@ export default function LeaderboardPage() {
         ) : null}
       </BlockStack>
     </Page>
-  );
-}
-
-function DateRangeForm({ range, carriedParams }: { range: LeaderboardRange; carriedParams: URLSearchParams }) {
-  const [from, setFrom] = useState(range.from);
-  const [to, setTo] = useState(range.to);
-  const navigation = useNavigation();
-  const applying = navigation.state === "loading" && navigation.location.pathname === "/app";
-
-  return (
-    <Form method="get" noValidate>
-      {[...carriedParams.entries()]
-        .filter(([name]) => !RANGE_PARAMS.has(name))
-        .map(([name, value]) => (
-          <input key={`${name}=${value}`} type="hidden" name={name} value={value} />
-        ))}
-      <InlineStack gap="300" blockAlign="end" wrap>
-        <Box minWidth="160px">
-          <TextField label="From" type="date" name="from" value={from} onChange={setFrom} autoComplete="off" />
-        </Box>
-        <Box minWidth="160px">
-          <TextField label="To" type="date" name="to" value={to} onChange={setTo} autoComplete="off" />
-        </Box>
-        <Button submit loading={applying}>
-          Apply
-        </Button>
-      </InlineStack>
-    </Form>
   );
 }

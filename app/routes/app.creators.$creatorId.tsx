@@ -55,6 +55,7 @@ export default function EditCreatorPage() {
           // The number the merchant sees in Shopify admin; the form accepts it or the full gid.
           customerGid: creator.customerGid?.replace("gid://shopify/Customer/", "") ?? "",
           discountCode: creator.discountCodes[0] ?? "",
+          statementsOptOut: creator.statementsOptOut,
           revenueSharePercent: "",
         }}
         fieldErrors={actionData?.fieldErrors}

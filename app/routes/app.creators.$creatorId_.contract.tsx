@@ -23,7 +23,9 @@ import {
 import { COMPENSATION_MODEL_LABELS, ContractForm } from "~/components/ContractForm";
 
 import type { LedgerEntryKind } from "~/domain/commissions/commission-facts";
+import { describeTerms } from "~/domain/commissions/contract-presets";
 import type { CompensationModel } from "~/domain/commissions/contract-terms";
+import { collectionsNamedBy } from "~/domain/commissions/rate-overrides";
 import { formatMoney } from "~/domain/money";
 import {
   contractFormValues,
@@ -35,6 +37,7 @@ import {
 } from "~/models/contract.server";
 import { getCreator } from "~/models/creator.server";
 import { requireShop } from "~/models/shop.server";
+import { collectionSyncViews, type CollectionSyncView } from "~/services/collection-sync.server";
 import { previewContract } from "~/services/preview-contract.server";
 import { authenticate } from "~/shopify.server";
 
@@ -57,6 +60,10 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const paysFlatFee = history
     .filter((version) => version.status !== "past")
     .some((version) => version.terms.components.some((component) => component.kind === "FLAT_FEE"));
+  const namedCollections = history
+    .filter((version) => version.status !== "past")
+    .flatMap((version) => collectionsNamedBy(version.terms).map((collection) => collection.gid));
+  const collections = await collectionSyncViews(shop.id, [...new Set(namedCollections)]);
   return {
     creator: { id: creator.id, name: creator.name },
     currencyCode: shop.currencyCode,
@@ -69,6 +76,11 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       first: history.at(-1)?.id === current.id,
     },
     paysFlatFee,
+    collections: collections.map((collection) => ({
+      gid: collection.gid,
+      title: collection.title,
+      state: collectionState(collection, shop.timezone),
+    })),
     formKey: newest?.id ?? "none",
     formValues: contractFormValues(newest, shop.currencyCode),
     history: history.map((version) => ({
@@ -90,6 +102,9 @@ interface PreviewJson {
   orders: number;
   revenueMinor: string;
   deliverables: number;
+  /** The candidate terms, as the history will describe them. */
+  lines: string[];
+  collectionsNotRead: string[];
 }
 
 type ActionData =
@@ -112,7 +127,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     const form = validateContractForm(shop, raw.model, raw, now);
     if (!form.ok)
       return data<ActionData>({ intent, fieldErrors: form.fieldErrors, formError: form.formError }, { status: 400 });
-    const { periodKey, candidate, actualMinor } = await previewContract(shop, creator.id, form.terms, now);
+    const { periodKey, candidate, actualMinor, collectionsNotRead } = await previewContract(shop, creator.id, form.terms, now);
     const [year, month] = periodKey.split("-").map(Number) as [number, number];
     return data<ActionData>({
       intent,
@@ -125,6 +140,8 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
         orders: candidate.orders,
         revenueMinor: candidate.revenueMinor.toString(),
         deliverables: candidate.deliverables,
+        lines: describeTerms(form.terms, shop.currencyCode),
+        collectionsNotRead,
       },
     });
   }
@@ -154,6 +171,24 @@ const KIND_LABELS: Record<LedgerEntryKind, string> = {
   REVERSAL: "Reversals",
 };
 
+/** Where the app is with a collection's products, in words for the merchant. */
+function collectionState(collection: CollectionSyncView, timezone: string): string {
+  const products = `${collection.productsCount} ${collection.productsCount === 1 ? "product" : "products"}`;
+  switch (collection.status) {
+    case "QUEUED":
+    case "RUNNING":
+      return collection.syncedAt
+        ? `${products}; being read again from Shopify`
+        : "its products are being read from Shopify; orders are posted again once they are";
+    case "SYNCED":
+      return `${products}, read from Shopify ${collection.syncedAt ? shopTime(collection.syncedAt, timezone) : ""}`.trim();
+    case "FAILED":
+      return `${products}; the last read from Shopify failed (${collection.error ?? "unknown error"}) and is tried again daily`;
+    case "DELETED":
+      return "no longer exists in Shopify: its rate applies to no product";
+  }
+}
+
 const STATUS_BADGES: Record<VersionStatus, { tone?: "success" | "info"; label: string }> = {
   current: { tone: "success", label: "Current" },
   scheduled: { tone: "info", label: "Scheduled" },
@@ -161,7 +196,7 @@ const STATUS_BADGES: Record<VersionStatus, { tone?: "success" | "info"; label: s
 };
 
 export default function ContractPage() {
-  const { creator, currencyCode, today, current, paysFlatFee, formKey, formValues, history } =
+  const { creator, currencyCode, today, current, paysFlatFee, collections, formKey, formValues, history } =
     useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const failed = actionData && "fieldErrors" in actionData ? actionData : null;
@@ -228,6 +263,18 @@ export default function ContractPage() {
                 {creator.name} has no contract yet: their orders earn nothing until you save one.
               </Text>
             )}
+            {collections.length > 0 ? (
+              <BlockStack gap="100">
+                <Text as="p">Collection rates follow the products each collection holds in Shopify:</Text>
+                <List gap="extraTight">
+                  {collections.map((collection) => (
+                    <List.Item key={collection.gid}>
+                      {collection.title}: {collection.state}
+                    </List.Item>
+                  ))}
+                </List>
+              </BlockStack>
+            ) : null}
             {paysFlatFee ? (
               <Text as="p">
                 Flat fees are paid per deliverable:{" "}
@@ -317,6 +364,24 @@ function PreviewCard({
           these terms count it) and {preview.deliverables} {preview.deliverables === 1 ? "deliverable" : "deliverables"}
           . Nothing was saved.
         </Text>
+        <BlockStack gap="100">
+          <Text as="h3" variant="headingSm">
+            Terms previewed
+          </Text>
+          <List gap="extraTight">
+            {preview.lines.map((line) => (
+              <List.Item key={line}>{line}</List.Item>
+            ))}
+          </List>
+        </BlockStack>
+        {preview.collectionsNotRead.length > 0 ? (
+          <Banner tone="info">
+            <p>
+              The products of {preview.collectionsNotRead.join(", ")} are read from Shopify once you save these terms;
+              until then this preview pays them the revenue share&apos;s own rate.
+            </p>
+          </Banner>
+        ) : null}
         {rows.length > 0 ? (
           <Box>
             <DataTable

@@ -25,7 +25,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (!since.ok) return data({ started: false as const, fieldErrors: since.fieldErrors, formError: null }, { status: 400 });
   try {
     const sync = await startOrderSync(prisma, shop.id, "IMPORT", since.since);
-    await enqueueSyncStep(shopifyAdminQueue(), sync.id);
+    await enqueueSyncStep(shopifyAdminQueue(), sync);
   } catch (error) {
     if (error instanceof OrderSyncRunningError) {
       return data({ started: false as const, fieldErrors: {}, formError: error.message }, { status: 409 });

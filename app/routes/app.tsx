@@ -26,8 +26,11 @@ export default function App() {
         <Link to="/app/creators">Creators</Link>
         <Link to="/app/orders">Orders</Link>
         <Link to="/app/payouts">Payouts</Link>
+        <Link to="/app/statements">Statements</Link>
         <Link to="/app/attribution">Attribution</Link>
+        <Link to="/app/survey">Survey</Link>
         <Link to="/app/settings">Settings</Link>
+        <Link to="/app/jobs">Background jobs</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

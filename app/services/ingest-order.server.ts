@@ -27,6 +27,8 @@ export async function ingestOrder(
   /** The journey, when the order was read through Admin GraphQL; a ready one needs no later fetch. */
   journey: CustomerJourney | null = null
 ): Promise<IngestedOrder> {
+  // A survey answer for this order may be being stored right now: whichever commits second sees the other.
+  if (facts.confirmationNumber) await lockConfirmationNumber(tx, shop.id, facts.confirmationNumber);
   await lockOrder(tx, shop.id, facts.shopifyOrderGid);
 
   const existing = await tx.order.findUnique({
@@ -61,6 +63,18 @@ export async function ingestOrder(
  */
 export async function lockOrder(tx: Prisma.TransactionClient, shopId: string, shopifyOrderGid: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${shopId}/${shopifyOrderGid}`}, 0))`;
+}
+
+/**
+ * Serialises an order's arrival with the survey answer for its confirmation number (recordSurveyAnswer takes it too),
+ * so the answer is joined whichever comes first. Taken before the order's own lock, by both.
+ */
+export async function lockConfirmationNumber(
+  tx: Prisma.TransactionClient,
+  shopId: string,
+  confirmationNumber: string
+): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${shopId}/confirmation/${confirmationNumber}`}, 0))`;
 }
 
 async function attributeAndPost(tx: Prisma.TransactionClient, shop: Shop, order: Order) {

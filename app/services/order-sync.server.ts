@@ -174,7 +174,7 @@ async function queueOrders(db: PrismaClient, inbox: Queue<ProcessInboxEventJob>,
   if (inserted.length === 0) return;
   await inbox.addBulk(
     inserted.map(({ eventId }) => {
-      const data = { shopDomain: sync.shop.domain, eventId };
+      const data = { shopId: sync.shopId, shopDomain: sync.shop.domain, eventId };
       return { name: JOB.processInboxEvent, data, opts: { jobId: inboxJobId(data) } };
     }),
   );

@@ -1,13 +1,20 @@
 import type { Contract, Order, Prisma, Shop } from "@prisma/client";
 import { COMMISSIONABLE_REVIEW_STATUSES } from "./attribute-order.server";
 import { addDays } from "date-fns";
-import type { CommissionOrder, Entitlement, PlannedEntry } from "~/domain/commissions/commission-facts";
+import type { CommissionOrder, Deliverable, Entitlement, PlannedEntry } from "~/domain/commissions/commission-facts";
 import type { ContractTerms } from "~/domain/commissions/contract-terms";
 import { parseTerms } from "~/domain/commissions/contract-terms-schema";
 import { orderEntitlements } from "~/domain/commissions/order-entitlements";
 import { payPeriodBounds, payPeriodOf } from "~/domain/commissions/pay-period";
 import { periodDependsOnOrders, periodPaysWithoutOrders } from "~/domain/commissions/period-dependencies";
-import { periodEntitlements } from "~/domain/commissions/period-entitlements";
+import { creatorPeriodEntitlements } from "~/domain/commissions/period-entitlements";
+import {
+  commissionLine,
+  membershipsFrom,
+  namesCollections,
+  NO_MEMBERSHIPS,
+  type CollectionMemberships,
+} from "~/domain/commissions/rate-overrides";
 import { reconcileEntries } from "~/domain/commissions/reconcile-entries";
 import { versionInForce } from "~/domain/commissions/version-in-force";
 import { reversalAvailableAt } from "~/domain/ledger/reversal-available-at";
@@ -44,7 +51,8 @@ export async function postOrderCommissions(
   const changed: CreatorPeriodRef[] = [];
   for (const id of [...creatorIds].sort()) {
     const terms = id === creatorId ? await termsInForce(tx, shop.id, id, order.processedAt) : null;
-    const expected = terms ? orderEntitlements(commissionOrderOf(order), terms) : [];
+    const memberships = terms && namesCollections(terms) ? await collectionMembershipsOf(tx, shop.id, [order]) : NO_MEMBERSHIPS;
+    const expected = terms ? orderEntitlements(commissionOrderOf(order, memberships), terms) : [];
     const creatorPosted = posted.filter((entry) => entry.creatorId === id);
     const plan = reconcileEntries(expected, creatorPosted, {
       currencyCode: order.currencyCode,
@@ -92,24 +100,7 @@ export async function settleCreatorPeriod(tx: Tx, ref: Omit<CreatorPeriodRef, "c
   if (!state || state.shopId !== ref.shopId || state.settledVersion >= state.changeVersion) return { settled: false };
 
   const shop = await tx.shop.findUniqueOrThrow({ where: { id: ref.shopId } });
-  const { start, endExclusive } = payPeriodBounds(ref.periodKey, shop.timezone);
-  const versions = await contractVersions(tx, shop.id, ref.creatorId);
-  const termsAt = (at: Date) => versionInForce(versions, at)?.terms ?? null;
-  const periodTerms = termsAt(new Date(endExclusive.getTime() - 1));
-
-  const orders = (
-    await tx.order.findMany({
-      where: { shopId: shop.id, processedAt: { gte: start, lt: endExclusive }, attribution: { creatorId: ref.creatorId, reviewStatus: { in: COMMISSIONABLE_REVIEW_STATUSES } },
-      },
-      orderBy: [{ processedAt: "asc" }, { id: "asc" }],
-    })
-  ).map(commissionOrderOf);
-  // Each order earned under the version in force when it was placed; the period's pay follows the version at its end.
-  const earnedByOrders = orders.flatMap((order) => orderEntitlements(order, termsAt(order.placedAt)));
-  const sum = (entitlements: Entitlement[]) => entitlements.reduce((total, e) => total + e.amountMinor, 0n);
-  const deliverables = await tx.deliverable.findMany({
-    where: { shopId: shop.id, creatorId: ref.creatorId, deliveredAt: { gte: start, lt: endExclusive } },
-  });
+  const { endExclusive, orders, deliverables } = await loadCreatorPeriod(tx, shop, ref.creatorId, ref.periodKey);
   const earlierDraws = await tx.ledgerEntry.aggregate({
     where: {
       shopId: shop.id,
@@ -120,12 +111,10 @@ export async function settleCreatorPeriod(tx: Tx, ref: Omit<CreatorPeriodRef, "c
     _sum: { amountMinor: true },
   });
 
-  const expected = periodEntitlements({
+  const expected = creatorPeriodEntitlements({
     periodKey: ref.periodKey,
-    terms: periodTerms,
+    versions: await contractVersions(tx, shop.id, ref.creatorId),
     orders,
-    orderEntitlementTotal: sum(earnedByOrders),
-    orderTieredTotal: sum(earnedByOrders.filter((entitlement) => entitlement.sourceKey.endsWith(":tiered"))),
     deliverables,
     drawOutstandingBefore: earlierDraws._sum.amountMinor ?? 0n,
     currencyCode: shop.currencyCode,
@@ -161,6 +150,35 @@ export async function settleCreatorPeriod(tx: Tx, ref: Omit<CreatorPeriodRef, "c
       ? await markPeriodChanged(tx, { shopId: shop.id, creatorId: ref.creatorId, periodKey: nextPeriodKey })
       : null;
   return { settled: true, posted: plan.length, next };
+}
+
+/**
+ * What a creator's pay period is made of: the attributed orders placed in it (held or rejected ones do not count)
+ * and the deliverables delivered in it. The settlement and the contract preview read the same facts.
+ */
+export async function loadCreatorPeriod(
+  db: Tx,
+  shop: Pick<Shop, "id" | "timezone">,
+  creatorId: string,
+  periodKey: string,
+): Promise<{ start: Date; endExclusive: Date; orders: CommissionOrder[]; deliverables: Deliverable[] }> {
+  const { start, endExclusive } = payPeriodBounds(periodKey, shop.timezone);
+  const [orders, deliverables] = await Promise.all([
+    db.order.findMany({
+      where: {
+        shopId: shop.id,
+        processedAt: { gte: start, lt: endExclusive },
+        attribution: { creatorId, reviewStatus: { in: COMMISSIONABLE_REVIEW_STATUSES } },
+      },
+      orderBy: [{ processedAt: "asc" }, { id: "asc" }],
+    }),
+    db.deliverable.findMany({
+      where: { shopId: shop.id, creatorId, deliveredAt: { gte: start, lt: endExclusive } },
+      orderBy: [{ deliveredAt: "asc" }, { id: "asc" }],
+    }),
+  ]);
+  const memberships = await collectionMembershipsOf(db, shop.id, orders);
+  return { start, endExclusive, orders: orders.map((order) => commissionOrderOf(order, memberships)), deliverables };
 }
 
 function isFixedPay(entry: Pick<Entitlement, "kind">): boolean {
@@ -207,8 +225,31 @@ async function contractVersions(tx: Tx, shopId: string, creatorId: string) {
   return rows.map((row: Contract) => ({ effectiveFrom: row.effectiveFrom, terms: parseTerms(row.terms) }));
 }
 
-export function commissionOrderOf(order: Order): CommissionOrder {
+/** The lines ingestion stored on the order: each line's product and share of net merchandise. */
+function storedLines(order: Pick<Order, "lines">): { productGid: string | null; netMinor: bigint }[] {
   const lines = (order.lines as { productGid: string | null; netMinor: string }[] | null) ?? [];
+  return lines.map((line) => ({ productGid: line.productGid, netMinor: BigInt(line.netMinor) }));
+}
+
+/** Which synced collections the orders' products are in (CollectionProduct, kept by the collection sync). */
+export async function collectionMembershipsOf(
+  db: Tx,
+  shopId: string,
+  orders: readonly Pick<Order, "lines">[],
+): Promise<CollectionMemberships> {
+  const productGids = [
+    ...new Set(orders.flatMap((order) => storedLines(order).flatMap((line) => (line.productGid ? [line.productGid] : [])))),
+  ];
+  if (productGids.length === 0) return NO_MEMBERSHIPS;
+  const rows = await db.collectionProduct.findMany({
+    where: { shopId, productGid: { in: productGids } },
+    select: { productGid: true, collectionGid: true },
+  });
+  return membershipsFrom(rows);
+}
+
+/** The order as the commission engine reads it; its lines carry the collections their products are in now. */
+export function commissionOrderOf(order: Order, memberships: CollectionMemberships = NO_MEMBERSHIPS): CommissionOrder {
   return {
     orderId: order.id,
     orderName: order.name,
@@ -219,6 +260,6 @@ export function commissionOrderOf(order: Order): CommissionOrder {
     taxMinor: order.totalTaxMinor,
     cancelled: order.cancelledAt !== null,
     newCustomer: order.newCustomer,
-    lines: lines.map((line) => ({ productGid: line.productGid, collectionGids: [], netMinor: BigInt(line.netMinor) })),
+    lines: storedLines(order).map((line) => commissionLine(line, memberships)),
   };
 }

@@ -1,10 +1,10 @@
 import type { Shop } from "@prisma/client";
-import { COMMISSIONABLE_REVIEW_STATUSES } from "./attribute-order.server";
 import { prisma } from "~/db.server";
 import type { ContractTerms } from "~/domain/commissions/contract-terms";
-import { payPeriodBounds, previousPayPeriod } from "~/domain/commissions/pay-period";
+import { previousPayPeriod } from "~/domain/commissions/pay-period";
 import { previewPeriodEarnings, type PeriodEarningsPreview } from "~/domain/commissions/preview-period-earnings";
-import { commissionOrderOf } from "./post-commissions.server";
+import { collectionsNamedBy } from "~/domain/commissions/rate-overrides";
+import { loadCreatorPeriod } from "./post-commissions.server";
 
 export interface ContractPreview {
   /** The previous calendar pay period in the shop's timezone, e.g. "2026-10". */
@@ -13,6 +13,11 @@ export interface ContractPreview {
   candidate: PeriodEarningsPreview;
   /** What the creator's ledger holds for that period now (reversals included). */
   actualMinor: bigint;
+  /**
+   * Collections the terms pay a rate on whose products the app has not read from Shopify yet (it does once the terms
+   * are saved): the preview pays their products the default rate.
+   */
+  collectionsNotRead: string[];
 }
 
 /**
@@ -27,29 +32,27 @@ export async function previewContract(
   now = new Date(),
 ): Promise<ContractPreview> {
   const periodKey = previousPayPeriod(now, shop.timezone);
-  const { start, endExclusive } = payPeriodBounds(periodKey, shop.timezone);
-  // The same facts the period settlement reads.
-  const [orders, deliverables, actual] = await Promise.all([
-    prisma.order.findMany({
-      where: { shopId: shop.id, processedAt: { gte: start, lt: endExclusive }, attribution: { creatorId, reviewStatus: { in: COMMISSIONABLE_REVIEW_STATUSES } },
-      },
-      orderBy: [{ processedAt: "asc" }, { id: "asc" }],
-    }),
-    prisma.deliverable.findMany({
-      where: { shopId: shop.id, creatorId, deliveredAt: { gte: start, lt: endExclusive } },
-      orderBy: [{ deliveredAt: "asc" }, { id: "asc" }],
-    }),
+  const named = collectionsNamedBy(terms);
+  const [{ orders, deliverables }, actual, read] = await Promise.all([
+    loadCreatorPeriod(prisma, shop, creatorId, periodKey),
     prisma.ledgerEntry.aggregate({ where: { shopId: shop.id, creatorId, periodKey }, _sum: { amountMinor: true } }),
+    prisma.collectionSync.findMany({
+      where: { shopId: shop.id, collectionGid: { in: named.map((collection) => collection.gid) }, syncedAt: { not: null } },
+      select: { collectionGid: true },
+    }),
   ]);
   return {
     periodKey,
     candidate: previewPeriodEarnings({
       periodKey,
       terms,
-      orders: orders.map(commissionOrderOf),
+      orders,
       deliverables,
       currencyCode: shop.currencyCode,
     }),
     actualMinor: actual._sum.amountMinor ?? 0n,
+    collectionsNotRead: named
+      .filter((collection) => !read.some((sync) => sync.collectionGid === collection.gid))
+      .map((collection) => collection.title),
   };
 }

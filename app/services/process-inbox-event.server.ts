@@ -2,12 +2,14 @@ import { Prisma, type InboxEvent, type PrismaClient, type Shop } from "@prisma/c
 import { parseGraphqlOrder } from "~/domain/orders/parse-graphql-order";
 import { InvalidPayloadError, parseOrderPayload } from "~/domain/orders/parse-order-payload";
 import { parseRefundPayload } from "~/domain/orders/parse-refund-payload";
-import type { ProcessInboxEventJob } from "~/queues.server";
+import type { InboxEventRef } from "~/queues.server";
+import { applyCollectionWebhook, type CollectionSyncStepRef } from "./collection-sync.server";
 import { eraseShop, exportCustomerData, redactCustomer } from "./compliance.server";
 import { applyDiscountWebhook, DISCOUNT_TOPICS } from "./discount-codes.server";
 import { ingestOrder } from "./ingest-order.server";
 import { ORDERS_SYNC_TOPIC } from "./order-sync.server";
 import type { CreatorPeriodRef } from "./post-commissions.server";
+import { COLLECTION_TOPICS } from "./receive-webhook.server";
 
 /** After this many failed attempts an event stops being swept back into the queue; it stays visible with its error. */
 export const MAX_INBOX_ATTEMPTS = 10;
@@ -18,29 +20,31 @@ export interface InboxResult {
   outcome: InboxOutcome;
   /** Pay periods the event changed, to settle once the transaction has committed. */
   changedPeriods: CreatorPeriodRef[];
+  /** Collections to read again from Shopify, once the transaction has committed. */
+  collectionSyncs: CollectionSyncStepRef[];
 }
 
 /**
  * Processes one inbox event exactly once: its row is locked for the whole transaction and marked processed in
  * the same commit as the work, so a crash anywhere leaves it unprocessed and a duplicate job finds it done.
  */
-export async function processInboxEvent(db: PrismaClient, ref: ProcessInboxEventJob): Promise<InboxResult> {
+export async function processInboxEvent(db: PrismaClient, ref: InboxEventRef): Promise<InboxResult> {
   try {
     return await db.$transaction(
       async (tx) => {
         const locked = await tx.$queryRaw<{ id: string }[]>`
           SELECT id FROM "InboxEvent" WHERE "shopDomain" = ${ref.shopDomain} AND "eventId" = ${ref.eventId} FOR UPDATE`;
         const event = locked[0] && (await tx.inboxEvent.findUnique({ where: { id: locked[0].id } }));
-        if (!event) return { outcome: "missing", changedPeriods: [] };
-        if (event.processedAt) return { outcome: "already-processed", changedPeriods: [] };
+        if (!event) return { outcome: "missing", changedPeriods: [], collectionSyncs: [] };
+        if (event.processedAt) return { outcome: "already-processed", changedPeriods: [], collectionSyncs: [] };
 
         const shop = await tx.shop.findUnique({ where: { domain: event.shopDomain } });
-        const changedPeriods = shop ? await applyEvent(tx, shop, event) : [];
+        const { changedPeriods, collectionSyncs } = shop ? await applyEvent(tx, shop, event) : NO_EFFECTS;
         await tx.inboxEvent.update({
           where: { id: event.id },
           data: { processedAt: new Date(), payload: Prisma.DbNull, attempts: { increment: 1 }, lastError: null },
         });
-        return { outcome: shop ? "processed" : "shop-not-installed", changedPeriods };
+        return { outcome: shop ? "processed" : "shop-not-installed", changedPeriods, collectionSyncs };
       },
       { timeout: 30_000, maxWait: 10_000 },
     );
@@ -58,7 +62,16 @@ export async function processInboxEvent(db: PrismaClient, ref: ProcessInboxEvent
   }
 }
 
-async function applyEvent(tx: Prisma.TransactionClient, shop: Shop, event: InboxEvent): Promise<CreatorPeriodRef[]> {
+const NO_EFFECTS: Omit<InboxResult, "outcome"> = { changedPeriods: [], collectionSyncs: [] };
+
+async function applyEvent(tx: Prisma.TransactionClient, shop: Shop, event: InboxEvent): Promise<Omit<InboxResult, "outcome">> {
+  if (COLLECTION_TOPICS.includes(event.topic)) {
+    return { changedPeriods: [], collectionSyncs: await applyCollectionWebhook(tx, shop, event.payload) };
+  }
+  return { changedPeriods: await applyShopEvent(tx, shop, event), collectionSyncs: [] };
+}
+
+async function applyShopEvent(tx: Prisma.TransactionClient, shop: Shop, event: InboxEvent): Promise<CreatorPeriodRef[]> {
   switch (event.topic) {
     case "ORDERS_CREATE":
     case "ORDERS_UPDATED":

@@ -12,6 +12,8 @@ export const DISCOUNT_TOPICS = [
   "DISCOUNTS_DELETE",
   "DISCOUNTS_UPDATE",
 ];
+/** Collections whose products earn a contract's collection rate are read again when they change. */
+export const COLLECTION_TOPICS = ["COLLECTIONS_UPDATE", "COLLECTIONS_DELETE"];
 export const APP_TOPICS = ["APP_UNINSTALLED"];
 export const COMPLIANCE_TOPICS = ["CUSTOMERS_DATA_REQUEST", "CUSTOMERS_REDACT", "SHOP_REDACT"];
 
@@ -55,7 +57,8 @@ async function storeWebhook(request: Request, topics: readonly string[], queue: 
   if (payload === null || typeof payload !== "object" || Array.isArray(payload)) {
     return new Response("Webhook body must be a JSON object", { status: 400 });
   }
-  if (!(await findShopByDomain(shopDomain))) {
+  const shop = await findShopByDomain(shopDomain);
+  if (!shop) {
     // Signed by Shopify for a store that never installed the app (or was erased): nothing to keep.
     log.warn("webhook for unknown shop acknowledged and dropped");
     return new Response(null, { status: 200 });
@@ -72,7 +75,7 @@ async function storeWebhook(request: Request, topics: readonly string[], queue: 
     return new Response(null, { status: 200 });
   }
 
-  const job = { shopDomain, eventId };
+  const job = { shopId: shop.id, shopDomain, eventId };
   try {
     await queue.add(JOB.processInboxEvent, job, { jobId: inboxJobId(job) });
   } catch (error) {

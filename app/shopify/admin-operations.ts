@@ -171,6 +171,38 @@ export const CODE_DISCOUNT_NODE_QUERY = `#graphql
   }
   ${CODE_DISCOUNT}`;
 
+/** Products whose title matches what the merchant typed (search syntax: app/shopify/search-syntax.ts), for a picker. */
+export const CATALOG_PRODUCTS_QUERY = `#graphql
+  query CatalogProducts($query: String, $first: Int!) {
+    products(first: $first, query: $query, sortKey: TITLE) {
+      nodes { id title status }
+    }
+  }`;
+
+/** Collections whose title matches what the merchant typed, with how many products each holds, for a picker. */
+export const CATALOG_COLLECTIONS_QUERY = `#graphql
+  query CatalogCollections($query: String, $first: Int!) {
+    collections(first: $first, query: $query, sortKey: TITLE) {
+      nodes { id title productsCount { count precision } }
+    }
+  }`;
+
+/**
+ * One page of a collection's products (250, the most a page holds), in the collection's own order; null when the
+ * collection no longer exists. The sync follows endCursor page by page.
+ */
+export const COLLECTION_PRODUCTS_QUERY = `#graphql
+  query CollectionProducts($id: ID!, $after: String) {
+    collection(id: $id) {
+      id
+      title
+      products(first: 250, after: $after) {
+        nodes { id }
+        pageInfo { hasNextPage endCursor }
+      }
+    }
+  }`;
+
 export const ADMIN_OPERATIONS = {
   SHOP_DETAILS_QUERY,
   ORDER_JOURNEY_QUERY,
@@ -182,4 +214,7 @@ export const ADMIN_OPERATIONS = {
   DISCOUNT_CODE_BASIC_CREATE_MUTATION,
   CODE_DISCOUNT_BY_CODE_QUERY,
   CODE_DISCOUNT_NODE_QUERY,
+  CATALOG_PRODUCTS_QUERY,
+  CATALOG_COLLECTIONS_QUERY,
+  COLLECTION_PRODUCTS_QUERY,
 } as const;

@@ -3,11 +3,14 @@
 //   1. demo database `creator_ledger_demo` on local PostgreSQL (created if missing), migrated
 //   2. seed: the shop "Demo Creator Store", its offline session, 8 creators with codes (idempotent)
 //   3. `npm run build` (skip with --no-build), then web, worker, store simulator and admin harness
-//   4. a few hundred orders replayed through the simulator as signed webhooks, with a progress bar
-//   5. open http://localhost:4200/admin; Ctrl-C stops everything
+//   4. a few hundred orders replayed through the simulator as signed webhooks, with a progress bar; then some
+//      shoppers answer the post-purchase survey through the app's /api/survey endpoints
+//   5. last month's creator statements, sent by the worker to a local mail sink: read them at http://127.0.0.1:4400
+//   6. open http://localhost:4200/admin; Ctrl-C stops everything
 //
 // Flags: --orders N (default 300; 0 skips the replay), --no-build, --verbose (all log lines on screen).
-// Ports: WEB_PORT (3000), HARNESS_PORT (4200), SIMULATOR_PORT (4300). Database: DEMO_DATABASE_URL.
+// Ports: WEB_PORT (3000), HARNESS_PORT (4200), SIMULATOR_PORT (4300), MAIL_PORT (4400, the mail sink's page),
+// MAIL_SMTP_PORT (2525, its SMTP). Database: DEMO_DATABASE_URL.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,7 +18,9 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { describeExit, portInUse, runCommand, startService, stopServices, waitForHttp, type Service } from "../support/processes";
 import { adminApiProxyEnv, SEEDED_ACCESS_TOKEN } from "../support/admin-api";
+import { answerSurvey, type SurveyEndpoint, type SurveyOptionJson } from "../simulator/survey-shopper";
 import { color, formatLogLine, progressBar, Terminal } from "../support/terminal";
+import { startMailSink, type MailSink } from "../mail-sink/mail-sink";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const LOG_DIR = join(ROOT, ".demo", "logs");
@@ -36,7 +41,7 @@ Runs Creator Ledger locally: demo database, seed data, web, worker, store simula
   --orders N    orders to replay through the simulator (default 300, 0 to skip)
   --no-build    reuse build/ instead of running npm run build
   --verbose     print every log line (they are always written to .demo/logs/)
-Env: WEB_PORT, HARNESS_PORT, SIMULATOR_PORT, DEMO_DATABASE_URL, REDIS_URL, LOG_LEVEL`);
+Env: WEB_PORT, HARNESS_PORT, SIMULATOR_PORT, MAIL_PORT, MAIL_SMTP_PORT, DEMO_DATABASE_URL, REDIS_URL, LOG_LEVEL`);
   process.exit(0);
 }
 const orderCount = Number.parseInt(flags.orders!, 10);
@@ -48,6 +53,8 @@ if (!Number.isInteger(orderCount) || orderCount < 0) {
 const webPort = Number(process.env.WEB_PORT ?? 3000);
 const harnessPort = Number(process.env.HARNESS_PORT ?? 4200);
 const simulatorPort = Number(process.env.SIMULATOR_PORT ?? 4300);
+const mailPort = Number(process.env.MAIL_PORT ?? 4400);
+const mailSmtpPort = Number(process.env.MAIL_SMTP_PORT ?? 2525);
 const harnessUrl = `http://localhost:${harnessPort}`;
 const webUrl = `http://127.0.0.1:${webPort}`;
 const simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
@@ -65,13 +72,17 @@ const appEnv: Record<string, string> = {
   SHOPIFY_APP_URL: harnessUrl,
   // shopify-app-remix's node adapter reads this one for the pages it renders itself (the session-token bounce page).
   APP_BRIDGE_URL: `${harnessUrl}/app-bridge.js`,
-  SCOPES: "read_orders,read_discounts,write_discounts,read_customers",
+  SCOPES: "read_orders,read_discounts,write_discounts,read_customers,read_products",
   LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
+  // Creator statements go to the demo's mail sink (test/mail-sink/), which keeps them in .demo/mail.
+  SMTP_URL: `smtp://127.0.0.1:${mailSmtpPort}`,
+  STATEMENTS_FROM: "statements@creator-ledger.localhost",
 };
 const childEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({ ...process.env, ...appEnv, ...extra });
 
 const term = new Terminal();
 const services: Service[] = [];
+let mailSink: MailSink | null = null;
 let shuttingDown = false;
 
 const step = (text: string) => term.log(`${color.cyan("▸")} ${text}`);
@@ -125,6 +136,7 @@ async function shutdown(code: number): Promise<never> {
     term.log(color.dim("Stopping harness, simulator, web and worker…"));
     const order = ["harness", "simulator", "web", "worker"];
     await stopServices([...services].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name)));
+    await mailSink?.close();
     term.log(color.dim(`Stopped. Logs are in ${LOG_DIR}`));
   }
   process.exit(code);
@@ -170,7 +182,7 @@ async function ensureDatabase(): Promise<void> {
 
 async function main(): Promise<void> {
   term.log(color.bold("Creator Ledger — local demo"));
-  for (const [name, port, variable] of [["web", webPort, "WEB_PORT"], ["harness", harnessPort, "HARNESS_PORT"], ["simulator", simulatorPort, "SIMULATOR_PORT"]] as const) {
+  for (const [name, port, variable] of [["web", webPort, "WEB_PORT"], ["harness", harnessPort, "HARNESS_PORT"], ["simulator", simulatorPort, "SIMULATOR_PORT"], ["mail sink", mailPort, "MAIL_PORT"], ["mail sink SMTP", mailSmtpPort, "MAIL_SMTP_PORT"]] as const) {
     if (await portInUse(port)) throw new Error(`Port ${port} (${name}) is in use: stop what runs there, or pick another with ${variable}=…`);
   }
 
@@ -203,6 +215,9 @@ async function main(): Promise<void> {
     done("Reusing build/ (--no-build)");
   }
 
+  mailSink = await startMailSink({ smtpPort: mailSmtpPort, httpPort: mailPort, dir: join(ROOT, ".demo", "mail") });
+  done(`mail sink is up: SMTP on port ${mailSmtpPort}, messages at ${mailSink.httpUrl}`);
+
   step("Starting the store simulator, then web, worker and admin harness");
   // The simulator is also the app's way to Shopify's Admin API (an HTTPS proxy with its own certificate authority),
   // so it starts first: the app trusts that authority from start-up on.
@@ -223,6 +238,11 @@ async function main(): Promise<void> {
     childEnv(),
   );
   await waitForHttp(`${simulatorUrl}/health`, { service: simulator }).then(() => done(`store simulator is up on ${simulatorUrl}`));
+  // One creator's contract pays a collection of the simulated catalog (new each run) a rate of its own.
+  const { collections } = (await (await fetch(`${simulatorUrl}/collections`)).json()) as { collections: { id: string; title: string }[] };
+  const rated = collections.find((collection) => collection.title === seed.DEMO_COLLECTION_RATE.collectionTitle);
+  const rate = rated && (await seed.seedCollectionRate(shop.id, { gid: rated.id, title: rated.title }));
+  if (rate) done(`${rate.creator} earns ${rate.percent}% on the ${rate.collection} collection (read from Shopify by the worker)`);
   const adminApiEnv = adminApiProxyEnv({ port: simulatorPort, caCertPath });
   const web = start("web", "npm", ["--silent", "start"], childEnv({ PORT: String(webPort), CREATOR_LEDGER_PROCESS: "web", ...adminApiEnv }));
   const worker = start("worker", "npm", ["--silent", "run", "worker"], childEnv({ CREATOR_LEDGER_PROCESS: "worker", ...adminApiEnv }));
@@ -242,6 +262,7 @@ async function main(): Promise<void> {
     await replay(seed, shop.id, firstOrderNumber);
     await answerSurveys(seed, shop.id);
   }
+  await sendLastMonthsStatements(seed, shop.id);
   await seed.disconnect();
 
   term.log("");
@@ -249,8 +270,49 @@ async function main(): Promise<void> {
   term.log(`  ${color.bold("➜ Open")}  ${color.cyan(`${harnessUrl}/admin`)}`);
   term.log(color.dim(`  Place an order with a creator's code:  curl -X POST ${simulatorUrl}/orders -d '{"code":"SARAH10"}'`));
   term.log(color.dim(`  Webhook deliveries:                    curl ${simulatorUrl}/deliveries`));
+  term.log(`  ${color.bold("➜ Statements")}  ${color.cyan(mailSink!.httpUrl!)}  ${color.dim("(the creators' mailbox: every statement the app sent)")}`);
   term.log(color.dim(`  Logs: ${LOG_DIR} · Ctrl-C stops everything`));
   term.log("");
+}
+
+/**
+ * Last month's statements, as the worker sends them after a period closes: the demo asks for them the way the
+ * merchant's "Send now" does (a job on the statements queue), and waits for the pass to finish. Sent once: a demo
+ * started again finds them sent and sends nothing new.
+ */
+async function sendLastMonthsStatements(seed: typeof import("../support/seed"), shopId: string): Promise<void> {
+  const { latestClosedPeriod, statementPeriodLabel } = await import("~/domain/statements/statement-periods");
+  const { enqueuePeriodStatements } = await import("~/jobs/statements-worker.server");
+  const { createRedis, createStatementsQueue } = await import("~/queues.server");
+  const period = latestClosedPeriod("MONTHLY", seed.DEMO_SHOP.timezone, new Date());
+  const label = statementPeriodLabel(period, seed.DEMO_SHOP.timezone);
+  step(`Sending ${label} statements to the creators (worker → mail sink)`);
+  const connection = createRedis({ failFast: false });
+  const queue = createStatementsQueue(connection);
+  const requestedAt = new Date();
+  try {
+    await enqueuePeriodStatements(queue, [{ shopId, periodKey: period.key }], { requestedBy: "demo", requestToken: crypto.randomUUID() });
+  } finally {
+    await queue.close();
+    connection.disconnect();
+  }
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const run = await seed.prisma.statementRun.findUnique({ where: { shopId_periodKey: { shopId, periodKey: period.key } } });
+    if (run?.completedAt && run.completedAt >= requestedAt) break;
+    if (Date.now() > deadline) {
+      term.endStatus(color.yellow(`! The ${label} statements are still being sent; see the Statements page`));
+      return;
+    }
+    term.setStatus(`  Statements  ${mailSink!.messages().length} messages in the mail sink`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const outcome = await seed.prisma.statementDelivery.groupBy({ by: ["status"], where: { shopId, periodKey: period.key }, _count: true });
+  const count = (status: string) => outcome.find((group) => group.status === status)?._count ?? 0;
+  term.endStatus(
+    `${color.green("✓")} ${label} statements: ${count("SENT")} sent, ${count("SKIPPED")} skipped (reasons on the Statements page)` +
+      (count("FAILED") ? color.red(`, ${count("FAILED")} failed`) : ""),
+  );
 }
 
 async function replay(seed: typeof import("../support/seed"), shopId: string, firstOrderNumber: number): Promise<void> {
@@ -329,30 +391,38 @@ async function replay(seed: typeof import("../support/seed"), shopId: string, fi
 
 /**
  * Some shoppers answer "How did you hear about us?" after checkout, naming a creator even when their order carried
- * no code or link. The answers go through the app's own survey service (the thank-you-page extension's backend
- * stores them the same way), so the orders they name are re-attributed.
+ * no code or link. They answer as the survey extension does (a few later, on the order status page): through the
+ * app's /api/survey endpoints, with a session token signed the way Shopify signs the extension's, from the extension
+ * sandbox's origin. The app re-attributes the orders they name and settles the creators' months.
  */
 async function answerSurveys(seed: typeof import("../support/seed"), shopId: string): Promise<void> {
-  const { recordSurveyAnswer } = await import("~/services/survey-answers.server");
-  const creators = await seed.prisma.creator.findMany({ where: { shopId }, orderBy: { name: "asc" }, select: { id: true, name: true } });
   const unattributed = await seed.prisma.order.findMany({
     where: { shopId, confirmationNumber: { not: null }, attribution: { method: "NONE" } },
     orderBy: { processedAt: "asc" },
     select: { confirmationNumber: true },
   });
+  const creatorNames = seed.DEMO_CREATORS.map((creator) => creator.name);
   // Every fifth unattributed order: a creator for most, a channel or free text for the rest.
   const answering = unattributed.filter((_, index) => index % 5 === 0);
+  let namedCreator = 0;
   for (const [index, order] of answering.entries()) {
-    const creator = index % 4 === 3 ? null : creators[index % creators.length]!;
-    await recordSurveyAnswer(seed.prisma, shopId, {
-      confirmationNumber: order.confirmationNumber!,
-      optionKey: creator ? `creator:${creator.id}` : "other",
-      optionLabel: creator ? creator.name : "Other",
-      creatorId: creator?.id ?? null,
-      otherText: creator ? null : "A friend's story",
+    const endpoint: SurveyEndpoint = {
+      appUrl: webUrl,
+      shop: seed.DEMO_SHOP.domain,
+      apiKey: appEnv.SHOPIFY_API_KEY!,
+      apiSecret: appEnv.SHOPIFY_API_SECRET!,
+      surface: index % 6 === 5 ? "order-status" : "thank-you",
+    };
+    const { answer } = await answerSurvey(endpoint, order.confirmationNumber!, (options) => {
+      const pick = (wanted: (option: SurveyOptionJson) => boolean) => options.find(wanted) ?? options[0]!;
+      if (index % 8 === 3) return { optionKey: pick((o) => o.kind === "OTHER").key, otherText: "A friend's story" };
+      if (index % 8 === 7) return { optionKey: pick((o) => o.kind === "CHANNEL").key };
+      const name = creatorNames[index % creatorNames.length];
+      return { optionKey: pick((o) => o.kind === "CREATOR" && o.label === name).key };
     });
+    if (answer?.optionKey.startsWith("creator:")) namedCreator += 1;
   }
-  done(`${answering.length} shoppers answered the post-purchase survey (${answering.filter((_, i) => i % 4 !== 3).length} named a creator)`);
+  done(`${answering.length} shoppers answered the post-purchase survey (${namedCreator} named a creator)`);
 }
 
 main().catch(async (error: unknown) => {

@@ -52,8 +52,11 @@ const DEFAULT_NAV: NavItem[] = [
   { label: "Creators", path: "/app/creators" },
   { label: "Orders", path: "/app/orders" },
   { label: "Payouts", path: "/app/payouts" },
+  { label: "Statements", path: "/app/statements" },
   { label: "Attribution", path: "/app/attribution" },
+  { label: "Survey", path: "/app/survey" },
   { label: "Settings", path: "/app/settings" },
+  { label: "Background jobs", path: "/app/jobs" },
 ];
 const HOP_BY_HOP = ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer"];
 // Read on every request (they are small), so that edits show up without restarting the harness.

@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
+import { signSessionToken } from "../simulator/session-tokens";
 
 export interface SessionTokenClaims {
   iss: string;
@@ -25,8 +26,6 @@ export interface MintOptions {
   now?: number;
 }
 
-const base64url = (input: string | Buffer) => Buffer.from(input).toString("base64url");
-
 /** A session token as Shopify admin issues it to an embedded app: an HS256 JWT signed with the app's API secret. */
 export function mintSessionToken(options: MintOptions): { token: string; claims: SessionTokenClaims } {
   const iat = Math.floor((options.now ?? Date.now()) / 1000);
@@ -41,10 +40,7 @@ export function mintSessionToken(options: MintOptions): { token: string; claims:
     jti: randomUUID(),
     sid: options.sessionId ?? randomBytes(32).toString("hex"),
   };
-  const header = base64url(JSON.stringify({ alg: "HS256", typ: "JWT" }));
-  const payload = base64url(JSON.stringify(claims));
-  const signature = createHmac("sha256", options.apiSecret).update(`${header}.${payload}`).digest("base64url");
-  return { token: `${header}.${payload}.${signature}`, claims };
+  return { token: signSessionToken(claims, options.apiSecret), claims };
 }
 
 /** Admin's `host` parameter: base64 of "admin.shopify.com/store/<store>", without padding. */

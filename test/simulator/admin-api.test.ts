@@ -177,14 +177,14 @@ describe("token exchange", () => {
   it("trades a session token for an offline token the GraphQL API then accepts", async () => {
     const { status, body } = await tokenExchange(exchangeBody());
     expect(status).toBe(200);
-    expect(body).toEqual({ access_token: expect.stringMatching(/^shpat_/), scope: "read_orders,read_discounts,write_discounts,read_customers" });
+    expect(body).toEqual({ access_token: expect.stringMatching(/^shpat_/), scope: "read_orders,read_discounts,write_discounts,read_customers,read_products" });
     expect((await graphql("{ shop { name } }", {}, body.access_token)).status).toBe(200);
   });
 
   it("works with Shopify's own library: token exchange, then its GraphQL client with the session", async () => {
     const sessionToken = mintSessionToken({ shop: SHOP, apiKey: API_KEY, apiSecret: SECRET, userId: "1" }).token;
     const { session } = await shopify.auth.tokenExchange({ shop: SHOP, sessionToken, requestedTokenType: RequestedTokenType.OfflineAccessToken });
-    expect(session).toMatchObject({ shop: SHOP, isOnline: false, scope: "read_orders,read_discounts,write_discounts,read_customers" });
+    expect(session).toMatchObject({ shop: SHOP, isOnline: false, scope: "read_orders,read_discounts,write_discounts,read_customers,read_products" });
     const client = new shopify.clients.Graphql({ session });
     const response = await client.request<{ shop: { name: string } }>("query LibraryShop { shop { name } }");
     expect(response.data?.shop.name).toBe("Admin API Test Store");

@@ -19,6 +19,7 @@ import type { AccessTokens } from "./access-tokens";
 import { adminSchema } from "./admin-schema";
 import { BULK_OPERATION_STORAGE_HOST } from "./admin-tunnel";
 import { BulkOperations, type BulkOperationErrorCode, type BulkOperationRecord, type BulkOperationsListArgs } from "./bulk-operations";
+import { collectionNode, collectionsConnection, productNode, productsConnection, type CatalogListArgs, type CatalogViewContext } from "./catalog-graphql";
 import { InvalidCursorError, paginate, type PageArgs } from "./connections";
 import { DiscountCodeTakenError, discountGid, type CodeDiscount } from "./discounts";
 import { formatError } from "./graphql-errors";
@@ -257,9 +258,14 @@ export class AdminApi {
     };
   }
 
+  private catalogView(): CatalogViewContext {
+    return { catalog: this.store.catalog, currency: this.store.shop.currency };
+  }
+
   private queryRoot(): Record<string, unknown> {
     const store = this.store;
     const view = this.orderView();
+    const catalog = this.catalogView();
     const orders = () => [...store.generator.orders.values()];
     const filtered = (query: string | null | undefined) => {
       const terms = parseOrderSearch(query);
@@ -292,6 +298,16 @@ export class AdminApi {
         const order = orderByGid(orders(), id);
         return order ? orderNode(order, view) : null;
       },
+      products: (args: CatalogListArgs) => withCursorErrors(() => productsConnection(catalog, args)),
+      product: ({ id }: { id: string }) => {
+        const product = store.catalog.product(id);
+        return product && id.startsWith("gid://shopify/Product/") ? productNode(product, catalog) : null;
+      },
+      collections: (args: CatalogListArgs) => withCursorErrors(() => collectionsConnection(catalog, args)),
+      collection: ({ id }: { id: string }) => {
+        const collection = store.catalog.collection(id);
+        return collection && id.startsWith("gid://shopify/Collection/") ? collectionNode(collection, catalog) : null;
+      },
       codeDiscountNode: ({ id }: { id: string }) => {
         const discount = store.discounts.byId(id);
         return discount && String(id).startsWith("gid://shopify/DiscountCodeNode/") ? this.discountNode(discount) : null;
@@ -303,6 +319,10 @@ export class AdminApi {
       node: ({ id }: { id: string }) => {
         const operation = this.bulkOperations.get(id);
         if (operation) return this.bulkOperations.view(operation);
+        const product = id.startsWith("gid://shopify/Product/") ? store.catalog.product(id) : undefined;
+        if (product) return productNode(product, catalog);
+        const collection = id.startsWith("gid://shopify/Collection/") ? store.catalog.collection(id) : undefined;
+        if (collection) return collectionNode(collection, catalog);
         const order = orderByGid(orders(), id);
         return order ? orderNode(order, view) : null;
       },

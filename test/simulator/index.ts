@@ -37,6 +37,17 @@ export {
 } from "./bulk-operations";
 export { prepareBulkQuery, toJsonl, type BulkOperationUserError } from "./bulk-query";
 export { createCertificateAuthority, type CertificateAuthority } from "./certificates";
+export {
+  Catalog,
+  collectionGid,
+  productGid,
+  UnknownCatalogItemError,
+  type CollectionEvent,
+  type NewProduct,
+  type SimCollection,
+  type SimProduct,
+} from "./catalog";
+export { parseSearchQuery, matchesSearch, type SearchNode } from "./search-query";
 export { DiscountStore, DiscountCodeTakenError, discountGid, type CodeDiscount, type NewCodeDiscount, type DiscountEvent } from "./discounts";
 export {
   ATTRIBUTION_SIGNALS,
@@ -49,3 +60,13 @@ export {
   type OrderTraffic,
   type Visit,
 } from "./traffic";
+export { mintExtensionSessionToken, signSessionToken, EXTENSION_ORIGIN, type ExtensionSessionTokenClaims, type ExtensionSessionTokenOptions } from "./session-tokens";
+export {
+  answerSurvey,
+  surveyRequest,
+  type SurveyEndpoint,
+  type SurveyJson,
+  type SurveyOptionJson,
+  type SurveyAnswerJson,
+  type ShopperChoice,
+} from "./survey-shopper";

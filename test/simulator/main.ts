@@ -29,9 +29,11 @@ answers the shop's Admin API (GraphQL, token exchange) as the app's HTTPS proxy.
   --ca-cert PATH         where to write the CA certificate (default: in the temp folder, named by port)
   --bulk-delay-ms N      how long a bulk operation takes to complete (default 200)
 
-Control API: POST /orders {code?, codes?, creators?, signals?, count?}, GET /deliveries,
+Control API: POST /orders {code?, codes?, creators?, signals?, products?, count?}, GET /deliveries,
              POST /orders/:id/(paid|refund|cancel|remove-code), POST /replay {orders, codes?, creators?}, GET /replay,
              GET|POST /discounts, POST /discounts/:id/rename {code}, DELETE /discounts/:id,
+             GET|POST /products, GET|POST /collections, POST /collections/:id/products {add?, remove?},
+             DELETE /collections/:id,
              GET|DELETE /admin-api/requests, POST /admin-api/throttle {requests}, POST /admin-api/access-tokens {token},
              GET /admin-api/ca.pem, GET /admin-api/bulk-operations, POST /admin-api/bulk-operations/fail-next,
              POST /admin-api/bulk-operations/settings {delayMs?, concurrencyLimit?}, GET /health

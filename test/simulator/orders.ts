@@ -5,6 +5,7 @@
 // the `current_*` amounts all add up, and follow-ups (code removed, partial refund, cancellation) keep them so.
 import { createRequire } from "node:module";
 import { Faker, base, en } from "@faker-js/faker";
+import { Catalog, handleOf, type SimProduct } from "./catalog";
 import { allocate, currencyDecimals, formatAmount, moneySet, percentOf, type MoneySet, type Presentment } from "./money";
 import { formatInTimeZone } from "./time";
 import type { AttributionSignal, OrderTraffic, Visit } from "./traffic";
@@ -176,14 +177,6 @@ const OTHER_REFERRERS = ["https://www.google.com/", "https://www.bing.com/", "ht
 const REFUND_NOTES = ["Customer changed their mind", "Item arrived damaged", "Wrong size", "Late delivery"];
 const STAFF_USER_ID = 104_857_600_001;
 
-interface Product {
-  id: number;
-  title: string;
-  vendor: string;
-  grams: number;
-  variants: { id: number; title: string | null; sku: string; priceMinor: number }[];
-}
-
 export interface GeneratorOptions {
   shop: ShopProfile;
   /** Same seed, same orders (ids, names, customers, amounts). */
@@ -207,6 +200,8 @@ export interface PlaceOrderOptions {
   /** How the shopper arrived (default: a creator-looking UTM visit for a creator code, else search or direct). */
   traffic?: Omit<OrderTraffic, "code">;
   placedAt?: Date;
+  /** The products the shopper buys, one line each (numeric ids or gids); default: one to four of the catalog's. */
+  productIds?: readonly (string | number)[];
 }
 
 export class OrderGenerator {
@@ -214,7 +209,8 @@ export class OrderGenerator {
   readonly shop: ShopProfile;
   readonly orders = new Map<number, SimOrder>();
   private readonly presentment: Presentment;
-  private readonly products: Product[];
+  /** The products orders sell and the collections that group them. */
+  readonly catalog: Catalog;
   private readonly customers: SimCustomer[] = [];
   private readonly repeatCustomerRate: number;
   private readonly houseCodeRate: number;
@@ -234,7 +230,7 @@ export class OrderGenerator {
     // Shopify ids are 13-digit integers today: well inside JavaScript's exact integer range.
     this.nextId = 5_000_000_000_000 + this.faker.number.int({ min: 0, max: 9_999_999 }) * 1_000;
     this.shopNumericId = this.faker.number.int({ min: 50_000_000_000, max: 99_999_999_999 });
-    this.products = this.makeCatalog(24);
+    this.catalog = new Catalog(this.makeCatalog(24), { timezone: this.shop.timezone });
   }
 
   private id(): number {
@@ -254,12 +250,13 @@ export class OrderGenerator {
     return formatInTimeZone(date, this.shop.timezone);
   }
 
-  private makeCatalog(size: number): Product[] {
+  private makeCatalog(size: number): SimProduct[] {
     const f = this.faker;
     const decimals = currencyDecimals(this.shop.currency);
     const vendors = Array.from({ length: 5 }, () => f.company.name());
     const seen = new Set<string>();
-    const products: Product[] = [];
+    const products: SimProduct[] = [];
+    const now = Date.now();
     while (products.length < size) {
       const title = f.commerce.productName();
       if (seen.has(title)) continue;
@@ -271,9 +268,14 @@ export class OrderGenerator {
       const skuPrefix = `${title.replace(/[^A-Za-z]/g, "").slice(0, 4).toUpperCase()}-${products.length + 101}`;
       const sized = f.datatype.boolean(0.5);
       const variantTitles = sized ? ["S", "M", "L"] : f.datatype.boolean(0.5) ? [f.color.human(), f.color.human()] : [null];
+      // Handles and dates come from the title and the clock, not the seeded faker: the order sequence stays as it was.
+      const createdAt = new Date(now - (size - products.length) * 86_400_000);
       products.push({
         id: productId,
         title,
+        handle: handleOf(title),
+        createdAt,
+        updatedAt: createdAt,
         vendor: f.helpers.arrayElement(vendors),
         grams: f.number.int({ min: 50, max: 2500 }),
         variants: [...new Set(variantTitles)].map((variantTitle, i) => ({
@@ -344,7 +346,9 @@ export class OrderGenerator {
       { weight: 2, value: 3 },
       { weight: 1, value: 4 },
     ]);
-    const products = f.helpers.arrayElements(this.products, lineCount);
+    const products = options.productIds?.length
+      ? options.productIds.map((id) => this.catalog.productOrThrow(id))
+      : f.helpers.arrayElements(this.catalog.products, lineCount);
     const lines: SimLine[] = products.map((product) => {
       const variant = f.helpers.arrayElement(product.variants);
       return {
@@ -439,7 +443,7 @@ export class OrderGenerator {
 
   /** A storefront product page path, e.g. /products/linen-shirt. */
   productPath(): string {
-    return `/products/${this.faker.helpers.arrayElement(this.products).title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
+    return `/products/${this.faker.helpers.arrayElement(this.catalog.products).handle}`;
   }
 
   private trafficSource(creatorCode: string | null): { landingSite: string | null; referringSite: string | null } {

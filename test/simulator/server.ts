@@ -1,9 +1,9 @@
 // The simulator's control API (JSON over HTTP), used by the demo, the e2e test and curl:
 //   GET    /health
-//   POST   /orders                 {code?, codes?, codeShare?, creators?, creatorShare?, signals?, count?, wait?}
+//   POST   /orders                 {code?, codes?, codeShare?, creators?, creatorShare?, signals?, products?, count?, wait?}
 //                                  place orders, deliver orders/create (creators: [{handle, code?, linkSlug?,
 //                                  referrer?, clickIds?}], signals: code | utm-link | ref-param | note-attribute |
-//                                  referrer | journey-only | coupon-site)
+//                                  referrer | journey-only | coupon-site; products: ids or gids, one line each)
 //   GET    /orders                                                    the orders placed so far
 //   POST   /orders/:id/:kind       kind = paid | remove-code | refund | cancel  (id: numeric id, gid or "#1001")
 //   POST   /replay                 {orders, codes?, codeShare?, creators?, creatorShare?, signals?, days?}
@@ -16,6 +16,13 @@
 //   POST   /discounts/:id/rename   {code, wait?}   the merchant renames the code (id: numeric, gid or code):
 //                                  discounts/redeemcode_removed, discounts/redeemcode_added, discounts/update
 //   DELETE /discounts/:id          {wait?}         the merchant deletes it: discounts/delete
+//   GET    /products[?query=]                                          the catalog (Shopify's search syntax)
+//   POST   /products               {title, price}  a product the merchant adds (no webhook: the app subscribes to none)
+//   GET    /collections                                               the shop's collections and their products
+//   POST   /collections            {title, products?}                 a collection the merchant creates
+//   POST   /collections/:id/products {add?, remove?, wait?}           the merchant adds/removes products (id: numeric,
+//                                  gid or title): one collections/update
+//   DELETE /collections/:id        {wait?}         the merchant deletes it: collections/delete
 //   GET    /admin-api/requests[?kind=graphql|token-exchange]          what the app asked the Admin API
 //   DELETE /admin-api/requests                                        forget them
 //   POST   /admin-api/throttle     {requests}      the next N GraphQL requests answer THROTTLED
@@ -41,10 +48,12 @@ import { AdminApi } from "./admin-api";
 import { attachAdminTunnel } from "./admin-tunnel";
 import { BULK_OPERATION_ERROR_CODES, type BulkOperationErrorCode } from "./bulk-operations";
 import { appConfig } from "./app-config";
+import { collectionGid, productGid, UnknownCatalogItemError, type SimCollection, type SimProduct } from "./catalog";
+import { matchesSearch, parseSearchQuery } from "./search-query";
 import { createCertificateAuthority } from "./certificates";
 import type { Delivery } from "./delivery";
-import { DiscountCodeTakenError, discountGid, type CodeDiscount, type DiscountEvent, type NewCodeDiscount } from "./discounts";
-import { parseAmount } from "./money";
+import { DiscountCodeTakenError, discountGid, type CodeDiscount, type NewCodeDiscount } from "./discounts";
+import { formatAmount, parseAmount } from "./money";
 import { StoreSimulator, type FollowUpKind, type ReplayProgress, type StoreSimulatorOptions } from "./store";
 import { ATTRIBUTION_SIGNALS, UnusableSignalsError, type AttributionSignal, type CreatorSignals } from "./traffic";
 
@@ -124,10 +133,15 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
   const authority = createCertificateAuthority();
 
   /** Deliveries started for the events, and the topics the app is not subscribed to (not delivered). */
-  const deliverChange = async (result: { events: DiscountEvent[]; deliveries: Delivery[] }, wait: boolean) => {
+  const deliverChange = async (result: { events: readonly { topic: string }[]; deliveries: Delivery[] }, wait: boolean) => {
     if (wait) await simulator.deliverer.settled(result.deliveries);
     const notSubscribed = [...new Set(result.events.map((e) => e.topic).filter((topic) => !simulator.subscribes(topic)))];
     return { deliveries: result.deliveries.map(brief), notSubscribed };
+  };
+  const collectionOr404 = (id: string) => {
+    const collection = simulator.catalog.collection(decodeURIComponent(id));
+    if (!collection) throw new HttpError(404, `No collection ${decodeURIComponent(id)}`);
+    return collection;
   };
   const discountOr404 = (id: string) => {
     const discount = simulator.findDiscount(decodeURIComponent(id));
@@ -149,6 +163,7 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
       if (count < 1 || count > 10_000) throw new HttpError(400, "count must be between 1 and 10000");
       const { orders, deliveries } = withSignalErrors(() =>
         simulator.placeOrders({
+          products: optionalIdArray(body.products, "products"),
           code: optionalString(body.code, "code"),
           codes: optionalStringArray(body.codes, "codes"),
           codeShare: optionalNumber(body.codeShare, "codeShare"),
@@ -216,6 +231,50 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
         summary: simulator.deliverer.summary(),
         ...(url.searchParams.get("all") === "1" ? { deliveries: log } : { recent: log.slice(-20).map(brief) }),
       });
+    }
+
+    if (url.pathname === "/products" && req.method === "GET") {
+      const search = parseSearchQuery(url.searchParams.get("query"));
+      const products = simulator.catalog.products.filter((product) => matchesSearch(search, (field) => (field === null || field === "title" ? [product.title] : undefined)));
+      return send(res, 200, { products: products.map((product) => productSummary(simulator, product)) });
+    }
+
+    if (url.pathname === "/products" && req.method === "POST") {
+      const title = optionalString(body.title, "title");
+      if (!title?.trim()) throw new HttpError(400, "title is required");
+      let priceMinor: number;
+      try {
+        priceMinor = parseAmount(optionalString(body.price, "price") ?? "25.00", simulator.shop.currency);
+      } catch {
+        throw new HttpError(400, `price must be a decimal amount in ${simulator.shop.currency}`);
+      }
+      return send(res, 201, { product: productSummary(simulator, simulator.catalog.addProduct({ title, priceMinor })) });
+    }
+
+    if (url.pathname === "/collections" && req.method === "GET") {
+      return send(res, 200, { collections: simulator.catalog.listCollections().map((c) => collectionSummary(simulator, c)) });
+    }
+
+    if (url.pathname === "/collections" && req.method === "POST") {
+      const title = optionalString(body.title, "title");
+      if (!title?.trim()) throw new HttpError(400, "title is required");
+      const { collection, deliveries } = withCatalogErrors(() => simulator.createCollection(title, optionalIdArray(body.products, "products") ?? []));
+      if (body.wait !== false) await simulator.deliverer.settled(deliveries);
+      return send(res, 201, { collection: collectionSummary(simulator, collection), deliveries: deliveries.map(brief) });
+    }
+
+    if (parts[0] === "collections" && parts.length === 3 && parts[2] === "products" && req.method === "POST") {
+      const collection = collectionOr404(parts[1]!);
+      const change = withCatalogErrors(() =>
+        simulator.changeCollection(collection, { add: optionalIdArray(body.add, "add"), remove: optionalIdArray(body.remove, "remove") }),
+      );
+      return send(res, 201, { collection: collectionSummary(simulator, collection), ...(await deliverChange(change, body.wait !== false)) });
+    }
+
+    if (parts[0] === "collections" && parts.length === 2 && req.method === "DELETE") {
+      const collection = collectionOr404(parts[1]!);
+      const change = simulator.deleteCollection(collection);
+      return send(res, 200, { deleted: collectionGid(collection), ...(await deliverChange(change, body.wait !== false)) });
     }
 
     if (url.pathname === "/discounts" && req.method === "GET") {
@@ -369,11 +428,39 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
 
 function withSignalErrors<T>(run: () => T): T {
   try {
-    return run();
+    return withCatalogErrors(run);
   } catch (error) {
     if (error instanceof UnusableSignalsError) throw new HttpError(400, error.message);
     throw error;
   }
+}
+
+function withCatalogErrors<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof UnknownCatalogItemError) throw new HttpError(400, error.message);
+    throw error;
+  }
+}
+
+function productSummary(simulator: StoreSimulator, product: SimProduct) {
+  return {
+    id: productGid(product),
+    title: product.title,
+    handle: product.handle,
+    prices: product.variants.map((variant) => formatAmount(variant.priceMinor, simulator.shop.currency)),
+    collections: simulator.catalog.collectionsOf(product).map(collectionGid),
+  };
+}
+
+function collectionSummary(simulator: StoreSimulator, collection: SimCollection) {
+  return {
+    id: collectionGid(collection),
+    title: collection.title,
+    handle: collection.handle,
+    products: simulator.catalog.productsOf(collection).map((product) => ({ id: productGid(product), title: product.title })),
+  };
 }
 
 /** creators, creatorShare and signals from a request body. */
@@ -495,6 +582,15 @@ function optionalNumber(value: unknown, name: string): number | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "number" || !Number.isFinite(value)) throw new HttpError(400, `${name} must be a number`);
   return value;
+}
+
+/** Product ids as numbers or gids. */
+function optionalIdArray(value: unknown, name: string): (string | number)[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || value.some((v) => typeof v !== "string" && typeof v !== "number")) {
+    throw new HttpError(400, `${name} must be an array of ids or gids`);
+  }
+  return value as (string | number)[];
 }
 
 function optionalStringArray(value: unknown, name: string): string[] | undefined {

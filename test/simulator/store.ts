@@ -1,8 +1,10 @@
 // A local Shopify store: it takes orders (generated), lives through their follow-ups, keeps its code discounts,
 // and delivers every event the app subscribes to as a signed webhook.
 import { appConfig } from "./app-config";
+import { productGid, type Catalog, type CollectionEvent, type SimCollection } from "./catalog";
 import { WebhookDeliverer, type Delivery, type DeliveryOptions, type RetrySchedule } from "./delivery";
 import { DiscountStore, type CodeDiscount, type DiscountEvent, type NewCodeDiscount } from "./discounts";
+import { formatAmount } from "./money";
 import { API_VERSION, OrderGenerator, type ShopProfile, type SimOrder, type StoreEvent } from "./orders";
 import {
   ATTRIBUTION_SIGNALS,
@@ -70,6 +72,8 @@ export interface PlaceOrdersRequest {
   signals?: readonly AttributionSignal[];
   /** The click id an order from a tracking link carries (default: one of the creator's clickIds, if any). */
   clickId?: ClickIdProvider;
+  /** The products every order buys, one line each (numeric ids or gids); default: one to four of the catalog's. */
+  products?: readonly (string | number)[];
 }
 
 export interface OrderSummary {
@@ -88,6 +92,8 @@ export interface OrderSummary {
   referringSite: string | null;
   /** The creator the order was generated for and the signal it carries (null: organic, or placed with code/codes). */
   attribution: SimOrder["attribution"];
+  /** Each line's product and what it sells for now: price × quantity, less its discount and refunds. */
+  lines: { productGid: string; title: string; quantity: number; net: string }[];
 }
 
 export interface ReplayOptions {
@@ -157,7 +163,7 @@ export class StoreSimulator {
   }
 
   /** Delivers the events whose topics the app subscribes to. */
-  deliver(events: readonly (StoreEvent | DiscountEvent | ShopEvent)[]): Delivery[] {
+  deliver(events: readonly (StoreEvent | DiscountEvent | CollectionEvent | ShopEvent)[]): Delivery[] {
     return events
       .filter((event) => this.subscribes(event.topic))
       .map((event) =>
@@ -198,6 +204,7 @@ export class StoreSimulator {
         allowHouseCode: !request.code,
         traffic,
         placedAt: request.placedAt,
+        productIds: request.products,
       });
       this.recordRedemption(order);
       orders.push(order);
@@ -243,6 +250,33 @@ export class StoreSimulator {
   /** The merchant deletes the discount in the admin: discounts/delete. */
   deleteDiscount(discount: CodeDiscount, at?: Date): { events: DiscountEvent[]; deliveries: Delivery[] } {
     const events = this.discounts.delete(discount, at);
+    return { events, deliveries: this.deliver(events) };
+  }
+
+  /** The shop's products and collections. */
+  get catalog(): Catalog {
+    return this.generator.catalog;
+  }
+
+  /** The merchant creates a manual collection in the admin (collections/create, if the app subscribes to it). */
+  createCollection(title: string, productIds: readonly (string | number)[] = [], at?: Date): { collection: SimCollection; deliveries: Delivery[] } {
+    const { collection, events } = this.catalog.createCollection({ title, productIds, at });
+    return { collection, deliveries: this.deliver(events) };
+  }
+
+  /** The merchant adds and removes products of a collection in one go: one collections/update. */
+  changeCollection(
+    collection: SimCollection,
+    change: { add?: readonly (string | number)[]; remove?: readonly (string | number)[] },
+    at?: Date,
+  ): { events: CollectionEvent[]; deliveries: Delivery[] } {
+    const events = this.catalog.changeCollection(collection, change, at);
+    return { events, deliveries: this.deliver(events) };
+  }
+
+  /** The merchant deletes the collection: collections/delete. */
+  deleteCollection(collection: SimCollection, at?: Date): { events: CollectionEvent[]; deliveries: Delivery[] } {
+    const events = this.catalog.deleteCollection(collection, at);
     return { events, deliveries: this.deliver(events) };
   }
 
@@ -297,6 +331,12 @@ export class StoreSimulator {
       landingSite: order.landingSite,
       referringSite: order.referringSite,
       attribution: order.attribution,
+      lines: order.lines.map((line) => ({
+        productGid: productGid({ id: line.productId }),
+        title: line.title,
+        quantity: line.quantity - line.refundedQuantity,
+        net: formatAmount(line.priceMinor * line.quantity - line.discountMinor - line.refundedSubtotalMinor, this.shop.currency),
+      })),
     };
   }
 

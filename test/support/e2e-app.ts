@@ -23,7 +23,7 @@ import type { ShopSeed } from "./seed";
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const E2E_API_KEY = "e2e-api-key";
-export const E2E_SCOPES = "read_orders,read_discounts,write_discounts,read_customers";
+export const E2E_SCOPES = "read_orders,read_discounts,write_discounts,read_customers,read_products";
 
 type BuildMode = "auto" | "always" | "never";
 
@@ -45,6 +45,8 @@ export class E2eApp {
   readonly scopes = E2E_SCOPES;
   readonly artifacts: string;
   readonly queuePrefix = `e2e-${this.run}`;
+  /** More environment for web and worker (e.g. SMTP_URL), set before start(). */
+  extraEnv: Record<string, string> = {};
 
   readonly services: Service[] = [];
   harness: RunningHarness | undefined;
@@ -112,6 +114,7 @@ export class E2eApp {
       SCOPES: this.scopes,
       LOG_LEVEL: "info",
       ...adminApiProxyEnv(this.simulator),
+      ...this.extraEnv,
     };
     const web = startService({ name: "web", command: "npm", args: ["--silent", "start"], cwd: ROOT, env: { ...env, PORT: String(webPort) }, logFile: join(this.artifacts, "web.log") });
     const worker = startService({ name: "worker", command: "npm", args: ["--silent", "run", "worker"], cwd: ROOT, env, logFile: join(this.artifacts, "worker.log") });

@@ -8,8 +8,10 @@ import { normalizeDiscountCode } from "~/domain/attribution/normalize-discount-c
 import { termsForModel } from "~/domain/commissions/contract-presets";
 import type { CompensationModel, ContractTerms } from "~/domain/commissions/contract-terms";
 import { serializeTerms } from "~/domain/commissions/contract-terms-schema";
+import { collectionsNamedBy } from "~/domain/commissions/rate-overrides";
+import Decimal from "decimal.js";
 
-export const DEFAULT_SCOPES = "read_orders,read_discounts,write_discounts,read_customers";
+export const DEFAULT_SCOPES = "read_orders,read_discounts,write_discounts,read_customers,read_products";
 
 export const DEMO_SHOP = {
   domain: "demo-creator-store.myshopify.com",
@@ -209,6 +211,45 @@ export async function seedCreators(shopId: string, creators: readonly CreatorSee
     created.push(creator.name);
   }
   return { created, skipped };
+}
+
+/** The demo creator whose revenue share pays one of the shop's collections a rate of its own. */
+export const DEMO_COLLECTION_RATE = { handle: "sarah-chen", collectionTitle: "Best Sellers", percent: "20.00" } as const;
+
+/**
+ * Gives the demo creator a rate on one of the simulated shop's collections. The simulator makes its catalog afresh
+ * each run (new gids), so the version is written for this run: in force over the whole demo history, replacing the
+ * one an earlier run wrote. The collection is queued for reading from Shopify, as saving the contract in the admin
+ * would queue it; the worker reads it and posts the creator's orders again.
+ */
+export async function seedCollectionRate(shopId: string, collection: { gid: string; title: string }) {
+  const seeded = DEMO_CREATORS.find((creator) => creator.handle === DEMO_COLLECTION_RATE.handle)!;
+  const creator = await prisma.creator.findUnique({ where: { shopId_handle: { shopId, handle: seeded.handle } } });
+  if (!creator) return null;
+  const terms = termsForModel("REVENUE_SHARE", {
+    percent: new Decimal(seeded.revenueSharePercent).toFixed(2),
+    overrides: [{ target: { type: "COLLECTION", ...collection }, percent: DEMO_COLLECTION_RATE.percent }],
+  });
+  const effectiveFrom = new Date(CONTRACTS_SINCE.getTime() + 2_000);
+  const { requestCollectionSyncs } = await import("~/services/collection-sync.server");
+  const syncs = await prisma.$transaction(async (tx) => {
+    await tx.contract.deleteMany({ where: { shopId, creatorId: creator.id, effectiveFrom } });
+    await tx.contract.create({
+      data: { shopId, creatorId: creator.id, model: "REVENUE_SHARE", terms: serializeTerms(terms), effectiveFrom },
+    });
+    return requestCollectionSyncs(tx, shopId, collectionsNamedBy(terms));
+  });
+  const { enqueueCollectionSyncSteps } = await import("~/jobs/shopify-admin-worker.server");
+  const { createRedis, createShopifyAdminQueue } = await import("~/queues.server");
+  const connection = createRedis({ failFast: true });
+  const queue = createShopifyAdminQueue(connection);
+  try {
+    await enqueueCollectionSyncSteps(queue, syncs);
+  } finally {
+    await queue.close();
+    connection.disconnect();
+  }
+  return { creator: creator.name, collection: collection.title, percent: DEMO_COLLECTION_RATE.percent };
 }
 
 const DEMO_PLATFORMS: Record<string, string> = {

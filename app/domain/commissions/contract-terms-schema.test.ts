@@ -177,6 +177,18 @@ describe("contract terms as JSON", () => {
       });
     });
 
+    it("a second rate for the same product or collection, at its path", () => {
+      const sale = { type: "COLLECTION", gid: "gid://shopify/Collection/7", title: "Sale" };
+      const overrides = [
+        { target: sale, percent: "20" },
+        { target: { type: "PRODUCT", gid: "gid://shopify/Product/7", title: "Serum" }, percent: "30" },
+        { target: sale, percent: "25" },
+      ];
+      expect(errorsOf(withComponent({ kind: "REVENUE_SHARE", percent: "10", overrides }))).toEqual({
+        "components.0.overrides.2.target": "This collection already has a rate above: change that one instead",
+      });
+    });
+
     it.each([
       ["-5", 'Enter an amount in minor units (cents) with digits only, like "1250"'],
       ["12.50", 'Enter an amount in minor units (cents) with digits only, like "1250"'],

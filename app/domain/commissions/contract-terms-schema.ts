@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ContractTerms, DeliverableKind } from "./contract-terms";
+import { duplicateOverrideTargets, MAX_RATE_OVERRIDES } from "./rate-overrides";
 
 /*
  * Contract terms as the database (JSON) and the admin form carry them: the same shape as ContractTerms, with
@@ -41,6 +42,15 @@ const rateOverride = z.strictObject({
   percent,
 });
 
+const rateOverrides = z
+  .array(rateOverride)
+  .max(MAX_RATE_OVERRIDES, `A revenue share has at most ${MAX_RATE_OVERRIDES} rates for products or collections`)
+  .superRefine((list, ctx) => {
+    for (const [index, message] of duplicateOverrideTargets(list)) {
+      ctx.addIssue({ code: "custom", path: [index, "target"], message });
+    }
+  });
+
 const tiers = z
   .array(z.strictObject({ from: z.string(), percent }), { error: "Add the tiers" })
   .min(1, "Add at least one tier")
@@ -72,7 +82,7 @@ const tiers = z
 const component = z.discriminatedUnion(
   "kind",
   [
-    z.strictObject({ kind: z.literal("REVENUE_SHARE"), percent, overrides: z.array(rateOverride) }),
+    z.strictObject({ kind: z.literal("REVENUE_SHARE"), percent, overrides: rateOverrides }),
     z.strictObject({ kind: z.literal("CPA"), amountMinor: minorUnits, newCustomersOnly: z.boolean() }),
     z.strictObject({
       kind: z.literal("TIERED_REVENUE_SHARE"),

@@ -3,8 +3,10 @@ import { describe, expect, it } from "vitest";
 import type { CommissionOrder, CommissionOrderLine, Deliverable, Entitlement, PlannedEntry } from "./commission-facts";
 import type { Component, ContractTerms, DeliverableKind, RateOverride, Tier } from "./contract-terms";
 import { orderEntitlements } from "./order-entitlements";
-import { drawOutstandingAfter, periodEntitlements } from "./period-entitlements";
+import type { TermsVersion } from "./days-in-force";
+import { creatorPeriodEntitlements, drawOutstandingAfter, periodEntitlements } from "./period-entitlements";
 import { reconcileEntries } from "./reconcile-entries";
+import { versionInForce } from "./version-in-force";
 
 /*
  * The engine against an oracle written here from the contract's words, with plain bigint arithmetic: exact sums
@@ -14,6 +16,12 @@ import { reconcileEntries } from "./reconcile-entries";
  * The simulation plays the jobs: after each fact changes, the order job reconciles the orders it touched and the
  * period jobs reconcile each period in turn (a period's draw depends on the ones before), each appending its
  * plan to an append-only ledger.
+ *
+ * The contract has versions, each from its start: an order earns under the version in force when it was placed
+ * (a creator's first version also covers orders before it), a deliverable under the one in force when delivered,
+ * the monthly retainer and base fee day by day under whichever version covered each day (a version covers the day
+ * it starts; the first version covers its whole first month, and no month before it), and tiers, bonus, cap and
+ * draw under the version in force at the month's end (no draw for a month that ends before the contract starts).
  */
 
 const RUNS = { numRuns: 1000 };
@@ -128,8 +136,37 @@ const periodOf = (date: Date) => `${date.getUTCFullYear()}-${String(date.getUTCM
 
 interface World {
   orders: CommissionOrder[];
-  terms: ContractTerms | null;
+  /** In the order the merchant saved them. */
+  versions: TermsVersion[];
   deliverables: Deliverable[];
+}
+
+/** Ordered by start; versions starting at the same instant keep the order they were saved in (the sort is stable). */
+const byStart = (versions: readonly TermsVersion[]) =>
+  [...versions].sort((a, b) => a.effectiveFrom.getTime() - b.effectiveFrom.getTime());
+
+/** The version whose start is the latest one not after `at`; before any start, the first version. */
+function oracleTermsAt(versions: readonly TermsVersion[], at: number): ContractTerms | null {
+  let found = byStart(versions)[0]?.terms ?? null;
+  for (const version of byStart(versions)) if (version.effectiveFrom.getTime() <= at) found = version.terms;
+  return found;
+}
+
+/** Monthly pay summed day by day under the version that covered each day, then rounded once. */
+function oracleMonthlyPay(versions: readonly TermsVersion[], period: string, kind: "RETAINER" | "BASE_FEE"): bigint {
+  const [year, month] = period.split("-").map(Number) as [number, number];
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  let exact = 0n;
+  for (let day = 1; day <= days; day++) {
+    const dayEnds = Date.UTC(year, month - 1, day + 1);
+    const monthEnds = Date.UTC(year, month, 1);
+    const first = byStart(versions)[0];
+    let covering = first && first.effectiveFrom.getTime() < monthEnds ? first.terms : null;
+    for (const version of byStart(versions)) if (version.effectiveFrom.getTime() < dayEnds) covering = version.terms;
+    const component = covering && componentOf(covering, kind);
+    if (component) exact += component.monthlyMinor;
+  }
+  return roundHalfAwayFromZero(exact, BigInt(days));
 }
 
 interface OracleResult {
@@ -141,15 +178,18 @@ interface OracleResult {
 function oracle(world: World): OracleResult {
   const bySource = new Map<string, bigint>();
   const byOrder = new Map<string, bigint>();
+  const termsAt = (at: Date) => oracleTermsAt(world.versions, at.getTime());
   for (const order of world.orders) {
-    const owed = oracleOrder(order, world.terms);
+    const owed = oracleOrder(order, termsAt(order.placedAt));
     owed.forEach((amount, key) => bySource.set(key, amount));
     byOrder.set(order.orderId, sumOf(owed.values()));
   }
   let outstanding = 0n;
-  const terms = world.terms;
-  if (terms === null) return { bySource, byOrder, drawOutstanding: 0n };
+  if (world.versions.length === 0) return { bySource, byOrder, drawOutstanding: 0n };
   for (const period of PERIODS) {
+    const [year, month] = period.split("-").map(Number) as [number, number];
+    const periodEnds = Date.UTC(year, month, 1);
+    const terms = oracleTermsAt(world.versions, periodEnds - 1)!;
     const put = (source: string, amount: bigint) => amount !== 0n && bySource.set(`period:${period}:${source}`, amount);
     const inPeriod = world.orders.filter((o) => periodOf(o.placedAt) === period);
     const live = inPeriod.filter((o) => !o.cancelled);
@@ -157,20 +197,22 @@ function oracle(world: World): OracleResult {
     const ordersPay = sumOf(inPeriod.map((o) => byOrder.get(o.orderId)!));
 
     let fixed = 0n;
-    const retainer = componentOf(terms, "RETAINER");
-    if (retainer) put("retainer", retainer.monthlyMinor), (fixed += retainer.monthlyMinor);
-    const baseFee = componentOf(terms, "BASE_FEE");
-    if (baseFee) put("base-fee", baseFee.monthlyMinor), (fixed += baseFee.monthlyMinor);
-    const flat = componentOf(terms, "FLAT_FEE");
+    const retainer = oracleMonthlyPay(world.versions, period, "RETAINER");
+    put("retainer", retainer), (fixed += retainer);
+    const baseFee = oracleMonthlyPay(world.versions, period, "BASE_FEE");
+    put("base-fee", baseFee), (fixed += baseFee);
     for (const deliverable of world.deliverables.filter((d) => periodOf(d.deliveredAt) === period)) {
-      const fee = flat?.feesMinor[deliverable.kind];
+      const fee = componentOf(termsAt(deliverable.deliveredAt)!, "FLAT_FEE")?.feesMinor[deliverable.kind];
       if (fee !== undefined && fee !== 0n) bySource.set(`deliverable:${deliverable.id}:flat-fee`, fee), (fixed += fee);
     }
 
     let performance = ordersPay;
     const tiered = componentOf(terms, "TIERED_REVENUE_SHARE");
     if (tiered) {
-      const firstTierPosted = sumOf(live.map((o) => oracleOrder(o, terms).get(`order:${o.orderId}:tiered`) ?? 0n));
+      // Each order posted the first tier of the version it was placed under, if that version had tiers.
+      const firstTierPosted = sumOf(
+        live.map((o) => oracleOrder(o, termsAt(o.placedAt)).get(`order:${o.orderId}:tiered`) ?? 0n),
+      );
       const adjustment = oracleTieredTotal(tiered, live, terms) - firstTierPosted;
       put("tier-adjustment", adjustment);
       performance += adjustment;
@@ -185,7 +227,8 @@ function oracle(world: World): OracleResult {
       performance = terms.capPerPeriodMinor;
     }
     const earned = performance + fixed;
-    const draw = terms.drawPerPeriodMinor ?? 0n;
+    const started = world.versions.some((version) => version.effectiveFrom.getTime() < periodEnds);
+    const draw = started ? terms.drawPerPeriodMinor ?? 0n : 0n;
     if (earned < draw) {
       put("draw-advance", draw - earned);
       outstanding += draw - earned;
@@ -202,8 +245,9 @@ function oracle(world: World): OracleResult {
 
 function orderJob(world: World, ledger: PlannedEntry[], orderId: string): PlannedEntry[] {
   const order = world.orders.find((o) => o.orderId === orderId)!;
+  const terms = versionInForce(byStart(world.versions), order.placedAt)?.terms ?? null;
   return reconcileEntries(
-    orderEntitlements(order, world.terms),
+    orderEntitlements(order, terms),
     ledger.filter((e) => e.orderId === orderId),
     {
       currencyCode: CURRENCY,
@@ -215,14 +259,14 @@ function orderJob(world: World, ledger: PlannedEntry[], orderId: string): Planne
 
 function periodJob(world: World, ledger: PlannedEntry[], periodKey: string): PlannedEntry[] {
   const orders = world.orders.filter((o) => periodOf(o.placedAt) === periodKey);
-  const expected = periodEntitlements({
+  const expected = creatorPeriodEntitlements({
     periodKey,
-    terms: world.terms,
+    versions: byStart(world.versions),
     orders,
-    orderEntitlementTotal: sumOf(orders.flatMap((o) => orderEntitlements(o, world.terms)).map((e) => e.amountMinor)),
     deliverables: world.deliverables.filter((d) => periodOf(d.deliveredAt) === periodKey),
     drawOutstandingBefore: drawOutstandingInLedger(ledger, (p) => p < periodKey),
     currencyCode: CURRENCY,
+    timezone: "UTC",
   });
   return reconcileEntries(
     expected,
@@ -300,8 +344,7 @@ const tieredArb = fc
 
 const deliverableKinds: DeliverableKind[] = ["POST", "VIDEO", "STORY", "REEL", "LIVESTREAM"];
 
-const termsArb: fc.Arbitrary<ContractTerms | null> = fc.option(
-  fc
+const termsArb: fc.Arbitrary<ContractTerms> = fc
     .record({
       share: fc.option(fc.record({ percent: percentArb, overrides: fc.array(overrideArb, { maxLength: 3 }) })),
       cpa: fc.option(fc.record({ amountMinor: smallMoney(3_000n), newCustomersOnly: fc.boolean() })),
@@ -343,9 +386,18 @@ const termsArb: fc.Arbitrary<ContractTerms | null> = fc.option(
         capPerPeriodMinor: t.cap,
         drawPerPeriodMinor: t.draw,
       };
-    }),
-  { freq: 8 },
+    });
+
+/** Before both periods, on a day of either (ties with orders at noon and deliveries at midnight), or after both. */
+const effectiveFromArb: fc.Arbitrary<Date> = fc.oneof(
+  fc.constant(new Date(Date.UTC(2026, 9, 15))),
+  fc
+    .record({ month: fc.constantFrom(10, 11), day: fc.integer({ min: 1, max: 31 }), hour: fc.constantFrom(0, 12, 18) })
+    .map(({ month, day, hour }) => new Date(Date.UTC(2026, month, Math.min(day, month === 10 ? 30 : 31), hour))),
+  fc.constant(new Date(Date.UTC(2027, 0, 10))),
 );
+const versionArb: fc.Arbitrary<TermsVersion> = fc.record({ effectiveFrom: effectiveFromArb, terms: termsArb });
+const initialVersionsArb = fc.option(versionArb, { freq: 8 }).map((v) => (v ? [v] : []));
 
 const lineArb: fc.Arbitrary<CommissionOrderLine> = fc.record({
   productGid: fc.constantFrom("gid://shopify/Product/1", "gid://shopify/Product/2", "gid://shopify/Product/3", null),
@@ -368,7 +420,7 @@ type OrderEvent =
   | { type: "refund"; target: number; line: number; amount: bigint }
   | { type: "cancel"; target: number }
   | { type: "replay"; target: number }
-  | { type: "contract"; terms: ContractTerms | null }
+  | { type: "contract"; version: TermsVersion }
   | { type: "deliver"; period: number; kind: DeliverableKind; title: string };
 
 const target = fc.nat({ max: 20 });
@@ -406,7 +458,7 @@ const eventArb: fc.Arbitrary<OrderEvent> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.record({ type: fc.constant("cancel" as const), target }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constant("replay" as const), target }) },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant("contract" as const), terms: termsArb }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant("contract" as const), version: versionArb }) },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -489,7 +541,7 @@ function apply(world: World, event: OrderEvent): string[] {
       return order ? [order.orderId] : [];
     }
     case "contract":
-      world.terms = event.terms;
+      world.versions.push(event.version);
       return world.orders.map((o) => o.orderId);
     case "deliver":
       world.deliverables.push({
@@ -550,8 +602,8 @@ function expectWellFormed(ledger: PlannedEntry[]) {
 describe("commission engine against an independent oracle", () => {
   it("keeps the ledger equal to what the facts owe through any sequence of order events and contract changes", () => {
     fc.assert(
-      fc.property(termsArb, fc.array(eventArb, { minLength: 1, maxLength: 14 }), (terms, events) => {
-        const world: World = { orders: [], terms, deliverables: [] };
+      fc.property(initialVersionsArb, fc.array(eventArb, { minLength: 1, maxLength: 14 }), (versions, events) => {
+        const world: World = { orders: [], versions, deliverables: [] };
         const ledger: PlannedEntry[] = [];
         settle(world, ledger, []); // the periods' fixed pay and draws, before any order
         for (const event of events) {
@@ -594,7 +646,7 @@ describe("commission engine against an independent oracle", () => {
             drawPerPeriodMinor: null,
           };
           const world: World = {
-            terms,
+            versions: [{ effectiveFrom: new Date(0), terms }],
             deliverables: [],
             orders: specs.map((spec, i) => ({
               orderId: `o${i}`,

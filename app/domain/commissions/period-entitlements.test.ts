@@ -146,6 +146,77 @@ describe("periodEntitlements", () => {
     });
   });
 
+  describe("a contract that changes mid-month", () => {
+    const retainer = (monthlyMinor: bigint) => terms([{ kind: "RETAINER", monthlyMinor }]);
+    const revenueShare = terms([{ kind: "REVENUE_SHARE", percent: "10", overrides: [] }]);
+    const since = (iso: string, t: ContractTerms) => ({ effectiveFrom: new Date(iso), terms: t });
+
+    it("pays the monthly retainer by the days each version was in force, rounded once", () => {
+      const versions = [since("2026-01-01T00:00:00Z", retainer(100_000n)), since("2026-11-11T09:00:00Z", retainer(50_000n))];
+      const [pay] = periodEntitlements(facts(retainer(50_000n), [], { versions }));
+      // $1,000 × 10/30 + $500 × 20/30 = $333.333… + $333.333… = $666.67
+      expect(pay).toMatchObject({
+        sourceKey: "period:2026-11:retainer",
+        amountMinor: 66_667n,
+        reason:
+          "Monthly retainer for 2026-11, by days under contract: $1,000.00 × 10/30 days from 2026-11-01 + " +
+          "$500.00 × 20/30 days from 2026-11-11 = $666.67",
+      });
+    });
+
+    it("pays a retainer that ended mid-month for its days, under a month-end contract without one", () => {
+      const versions = [since("2026-01-01T00:00:00Z", retainer(90_000n)), since("2026-11-21T00:00:00Z", revenueShare)];
+      expect(amounts(periodEntitlements(facts(revenueShare, [], { versions })))).toEqual({
+        "period:2026-11:retainer": 60_000n,
+      });
+    });
+
+    it("pays a creator's first month in full, even when the first contract starts mid-month", () => {
+      const versions = [since("2026-11-16T10:00:00Z", terms([{ kind: "BASE_FEE", monthlyMinor: 30_000n }]))];
+      const [fee] = periodEntitlements(facts(versions[0]!.terms, [], { versions }));
+      expect(fee).toMatchObject({ kind: "BASE_FEE", amountMinor: 30_000n, reason: "Monthly base fee for 2026-11: $300.00" });
+    });
+
+    it("advances no draw for a month that ends before the first contract starts", () => {
+      const withDraw = terms([{ kind: "REVENUE_SHARE", percent: "10", overrides: [] }], { drawPerPeriodMinor: 50_000n });
+      const versions = [since("2026-12-05T00:00:00Z", withDraw)];
+      expect(periodEntitlements(facts(withDraw, [order(10_000n)], { versions }))).toEqual([]);
+      expect(amounts(periodEntitlements(facts(withDraw, [order(10_000n)], { periodKey: "2026-12", versions })))).toEqual({
+        "period:2026-12:draw-advance": 49_000n,
+      });
+    });
+
+    it("prices each deliverable under the version in force when it was delivered", () => {
+      const before = terms([{ kind: "FLAT_FEE", feesMinor: { VIDEO: 30_000n } }]);
+      const after = terms([{ kind: "FLAT_FEE", feesMinor: { VIDEO: 45_000n } }]);
+      const versions = [since("2026-01-01T00:00:00Z", before), since("2026-11-15T00:00:00Z", after)];
+      const deliverables: Deliverable[] = [
+        { id: "d1", kind: "VIDEO", deliveredAt: new Date("2026-11-14T23:00:00Z"), title: "Before" },
+        { id: "d2", kind: "VIDEO", deliveredAt: new Date("2026-11-15T01:00:00Z"), title: "After" },
+      ];
+      expect(amounts(periodEntitlements(facts(after, [], { versions, deliverables })))).toEqual({
+        "deliverable:d1:flat-fee": 30_000n,
+        "deliverable:d2:flat-fee": 45_000n,
+      });
+    });
+
+    it("keeps the cap and bonus of the version in force at the month's end", () => {
+      const early = terms([{ kind: "REVENUE_SHARE", percent: "10", overrides: [] }], { capPerPeriodMinor: 1_000n });
+      const late = terms(
+        [
+          { kind: "REVENUE_SHARE", percent: "10", overrides: [] },
+          { kind: "PERFORMANCE_BONUS", metric: "CONVERSIONS", threshold: 1n, amountMinor: 5_000n },
+        ],
+        { capPerPeriodMinor: 20_000n },
+      );
+      const versions = [since("2026-01-01T00:00:00Z", early), since("2026-11-20T00:00:00Z", late)];
+      const orders = [order(100_000n)];
+      expect(amounts(periodEntitlements(facts(late, orders, { versions })))).toEqual({
+        "period:2026-11:bonus": 5_000n,
+      });
+    });
+  });
+
   describe("tiered revenue share on revenue", () => {
     // $7,200 of revenue over three orders: $2,000 + $2,000 + $3,200.
     const orders = () => [order(200_000n), order(200_000n), order(320_000n)];

@@ -12,8 +12,11 @@ import {
   type PeriodSource,
 } from "./commission-facts";
 import type { Component, ContractTerms, Tier } from "./contract-terms";
-import { firstTierShareMinor, orderRevenueMinor } from "./order-entitlements";
-import { percentToBasisPoints, roundedShare } from "./revenue-share";
+import { daysInForce, type TermsVersion } from "./days-in-force";
+import { firstTierShareMinor, orderEntitlements, orderRevenueMinor } from "./order-entitlements";
+import { payPeriodBounds } from "./pay-period";
+import { percentToBasisPoints, roundedQuotient, roundedShare } from "./revenue-share";
+import { versionInForce } from "./version-in-force";
 
 type TieredRevenueShare = Extract<Component, { kind: "TIERED_REVENUE_SHARE" }>;
 type PerformanceBonus = Extract<Component, { kind: "PERFORMANCE_BONUS" }>;
@@ -21,7 +24,14 @@ type PerformanceBonus = Extract<Component, { kind: "PERFORMANCE_BONUS" }>;
 export interface PeriodFacts {
   /** "2026-11": periods are calendar months in the shop's timezone. */
   periodKey: string;
+  /** The terms in force at the period's end: they set the tiers, the bonus, the cap and the draw. */
   terms: ContractTerms | null;
+  /**
+   * Every version of the creator's contract, sorted by effectiveFrom: monthly fixed pay follows the days each was
+   * in force, a deliverable's fee the version in force when it was delivered. Defaults to `terms` for the whole
+   * period (a preview of one set of terms).
+   */
+  versions?: readonly TermsVersion[];
   /** The creator's attributed orders placed in the period, cancelled ones included (they count for nothing). */
   orders: CommissionOrder[];
   /** Sum of orderEntitlements(...) for those orders: the performance pay already posted order by order. */
@@ -41,6 +51,31 @@ export interface PeriodFacts {
   currencyCode: string;
   /** The shop's IANA timezone, so that dates in reasons are the merchant's days (UTC when absent). */
   timezone?: string;
+}
+
+export interface CreatorPeriodFacts extends Pick<
+  PeriodFacts,
+  "periodKey" | "orders" | "deliverables" | "drawOutstandingBefore" | "currencyCode"
+> {
+  /** The creator's contract versions, sorted by effectiveFrom (ties: the one saved later last). */
+  versions: readonly TermsVersion[];
+  timezone: string;
+}
+
+/**
+ * The period's pay for a creator whose contract has versions: each order earned under the version in force when it
+ * was placed, and the period as a whole pays what periodEntitlements says under the version in force at its end.
+ */
+export function creatorPeriodEntitlements(facts: CreatorPeriodFacts): Entitlement[] {
+  const termsAt = (at: Date) => versionInForce(facts.versions, at)?.terms ?? null;
+  const { endExclusive } = payPeriodBounds(facts.periodKey, facts.timezone);
+  const earnedByOrders = facts.orders.flatMap((order) => orderEntitlements(order, termsAt(order.placedAt)));
+  return periodEntitlements({
+    ...facts,
+    terms: termsAt(new Date(endExclusive.getTime() - 1)),
+    orderEntitlementTotal: sum(earnedByOrders),
+    orderTieredTotal: sum(earnedByOrders.filter((entitlement) => entitlement.sourceKey.endsWith(":tiered"))),
+  });
 }
 
 /**
@@ -69,46 +104,15 @@ export function periodEntitlements(input: PeriodFacts): Entitlement[] {
   const revenue = liveOrders.reduce((sum, order) => sum + orderRevenueMinor(order, terms.revenueBasis), 0n);
   const metrics: PeriodMetrics = { revenue, conversions: BigInt(liveOrders.length) };
 
-  const fixedPay: Entitlement[] = [];
+  const versions = input.versions ?? [{ effectiveFrom: new Date(0), terms }];
+  const timezone = input.timezone ?? "UTC";
+  const fixedPay: Entitlement[] = [
+    ...monthlyFixedPay(versions, periodKey, timezone, period, money),
+    ...deliverableFees(versions, input.deliverables, periodKey, timezone, money),
+  ];
   const performancePay: Entitlement[] = [];
   for (const component of terms.components) {
     switch (component.kind) {
-      case "RETAINER":
-        fixedPay.push(
-          period(
-            "retainer",
-            "RETAINER",
-            component.monthlyMinor,
-            `Monthly retainer for ${periodKey}: ${money(component.monthlyMinor)}`,
-          ),
-        );
-        break;
-      case "BASE_FEE":
-        fixedPay.push(
-          period(
-            "base-fee",
-            "BASE_FEE",
-            component.monthlyMinor,
-            `Monthly base fee for ${periodKey}: ${money(component.monthlyMinor)}`,
-          ),
-        );
-        break;
-      case "FLAT_FEE":
-        for (const deliverable of [...input.deliverables].sort(byDeliveryThenId)) {
-          const fee = component.feesMinor[deliverable.kind];
-          if (fee === undefined) continue;
-          fixedPay.push({
-            sourceKey: deliverableSourceKey(deliverable.id),
-            kind: "FLAT_FEE",
-            orderId: null,
-            periodKey,
-            amountMinor: fee,
-            reason:
-              `${money(fee)} flat fee for ${deliverable.kind.toLowerCase()} “${deliverable.title}” ` +
-              `delivered ${shopDay(deliverable.deliveredAt, input.timezone ?? "UTC")}`,
-          });
-        }
-        break;
       case "TIERED_REVENUE_SHARE": {
         const tiered = tieredTotal(component, liveOrders, terms, metrics);
         // What the orders already posted at the first tier's rate; the adjustment makes the sum exact.
@@ -135,6 +139,10 @@ export function periodEntitlements(input: PeriodFacts): Entitlement[] {
       case "REVENUE_SHARE":
       case "CPA":
         break; // earned order by order
+      case "RETAINER":
+      case "BASE_FEE":
+      case "FLAT_FEE":
+        break; // fixed pay, above
     }
   }
 
@@ -153,10 +161,79 @@ export function periodEntitlements(input: PeriodFacts): Entitlement[] {
   }
 
   const earnings = input.orderEntitlementTotal + sum(entitlements);
-  entitlements.push(
-    ...drawEntitlements(terms.drawPerPeriodMinor, earnings, input.drawOutstandingBefore, period, periodKey, money),
-  );
+  // A first contract that starts after the period covers its orders, but advances no draw for it.
+  const { endExclusive } = payPeriodBounds(periodKey, timezone);
+  const started = versions.some((version) => version.effectiveFrom < endExclusive);
+  const draw = started ? terms.drawPerPeriodMinor : null;
+  entitlements.push(...drawEntitlements(draw, earnings, input.drawOutstandingBefore, period, periodKey, money));
   return entitlements.filter((e) => e.amountMinor !== 0n);
+}
+
+const MONTHLY_FIXED_PAY = [
+  { kind: "RETAINER", source: "retainer", label: "Monthly retainer" },
+  { kind: "BASE_FEE", source: "base-fee", label: "Monthly base fee" },
+] as const;
+
+/**
+ * Retainer and base fee for the period: the monthly amount of each version times the share of the period's days
+ * it was in force, summed exactly and rounded once. A month under one version pays that version's amount.
+ */
+function monthlyFixedPay(
+  versions: readonly TermsVersion[],
+  periodKey: string,
+  timezone: string,
+  period: (source: PeriodSource, kind: LedgerEntryKind, amountMinor: bigint, reason: string) => Entitlement,
+  money: (minor: bigint) => string,
+): Entitlement[] {
+  const { daysInPeriod, spans } = daysInForce(versions, periodKey, timezone);
+  return MONTHLY_FIXED_PAY.flatMap(({ kind, source, label }) => {
+    const paying = spans.flatMap((span) =>
+      span.terms.components.flatMap((c) =>
+        c.kind === kind && (c.kind === "RETAINER" || c.kind === "BASE_FEE") ? [{ ...span, monthlyMinor: c.monthlyMinor }] : [],
+      ),
+    );
+    if (paying.length === 0) return [];
+    const amountMinor = roundedQuotient(
+      paying.reduce((total, span) => total + span.monthlyMinor * BigInt(span.days), 0n),
+      BigInt(daysInPeriod),
+    );
+    const wholePeriod = paying.length === 1 && paying[0]!.days === daysInPeriod;
+    const reason = wholePeriod
+      ? `${label} for ${periodKey}: ${money(amountMinor)}`
+      : `${label} for ${periodKey}, by days under contract: ` +
+        paying
+          .map((span) => `${money(span.monthlyMinor)} × ${span.days}/${daysInPeriod} days from ${periodKey}-${String(span.firstDay).padStart(2, "0")}`)
+          .join(" + ") +
+        ` = ${money(amountMinor)}`;
+    return [period(source, kind, amountMinor, reason)];
+  });
+}
+
+/** Each deliverable of the period earns the flat fee of the contract version in force when it was delivered. */
+function deliverableFees(
+  versions: readonly TermsVersion[],
+  deliverables: readonly Deliverable[],
+  periodKey: string,
+  timezone: string,
+  money: (minor: bigint) => string,
+): Entitlement[] {
+  return [...deliverables].sort(byDeliveryThenId).flatMap((deliverable) => {
+    const flatFee = versionInForce(versions, deliverable.deliveredAt)?.terms.components.find((c) => c.kind === "FLAT_FEE");
+    const fee = flatFee?.kind === "FLAT_FEE" ? flatFee.feesMinor[deliverable.kind] : undefined;
+    if (fee === undefined) return [];
+    return [
+      {
+        sourceKey: deliverableSourceKey(deliverable.id),
+        kind: "FLAT_FEE" as const,
+        orderId: null,
+        periodKey,
+        amountMinor: fee,
+        reason:
+          `${money(fee)} flat fee for ${deliverable.kind.toLowerCase()} “${deliverable.title}” ` +
+          `delivered ${shopDay(deliverable.deliveredAt, timezone)}`,
+      },
+    ];
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { percentToBasisPoints, revenueShareCommission, roundedShare } from "./revenue-share";
+import { percentToBasisPoints, revenueShareCommission, roundedQuotient, roundedShare } from "./revenue-share";
 
 describe("revenue share", () => {
   it.each([
@@ -38,6 +38,23 @@ describe("revenue share", () => {
     fc.assert(
       fc.property(fc.bigInt({ min: 0n, max: 10n ** 13n }), fc.integer({ min: 0, max: 10_000 }), (net, bps) => {
         expect(roundedShare(-net, BigInt(bps))).toBe(-roundedShare(net, BigInt(bps)));
+      }),
+    );
+  });
+
+  it("divides by any positive denominator with the same rule: nearest unit, halves away from zero", () => {
+    expect(roundedQuotient(100_000n * 20n, 30n)).toBe(66_667n); // 66 666.67
+    expect(roundedQuotient(15n, 10n)).toBe(2n);
+    expect(roundedQuotient(-15n, 10n)).toBe(-2n);
+    expect(roundedQuotient(14n, 10n)).toBe(1n);
+    expect(() => roundedQuotient(1n, 0n)).toThrow(RangeError);
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n }), fc.bigInt({ min: 1n, max: 10n ** 6n }), (n, d) => {
+        const q = roundedQuotient(n, d);
+        const twiceError = 2n * (q * d - n); // within half a unit; a tie rounds away from zero
+        expect(twiceError >= -d && twiceError <= d).toBe(true);
+        if (twiceError === d) expect(n > 0n).toBe(true);
+        if (twiceError === -d) expect(n < 0n).toBe(true);
       }),
     );
   });

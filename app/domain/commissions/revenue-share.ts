@@ -15,10 +15,15 @@ export function percentToBasisPoints(percent: string): bigint {
  * Rounding rule, used for every ledger entry: each entry is rounded once, to the nearest minor unit,
  * halves away from zero (half-up on positive amounts).
  */
+export function roundedQuotient(numerator: bigint, denominator: bigint): bigint {
+  if (denominator <= 0n) throw new RangeError(`Cannot divide by ${denominator}`);
+  const magnitude = ((numerator < 0n ? -numerator : numerator) * 2n + denominator) / (2n * denominator);
+  return numerator < 0n ? -magnitude : magnitude;
+}
+
+/** amountMinor × basisPoints / 10 000, rounded by the one rule. */
 export function roundedShare(amountMinor: bigint, basisPoints: bigint): bigint {
-  const product = amountMinor * basisPoints;
-  const half = BASIS_POINTS_PER_UNIT / 2n;
-  return product >= 0n ? (product + half) / BASIS_POINTS_PER_UNIT : -((-product + half) / BASIS_POINTS_PER_UNIT);
+  return roundedQuotient(amountMinor * basisPoints, BASIS_POINTS_PER_UNIT);
 }
 
 export function revenueShareCommission(netMerchandiseMinor: bigint, revenueSharePercent: string): bigint {

@@ -1,0 +1,116 @@
+import { prisma } from "~/db.server";
+import { latestClosedPeriod, statementCutoff, statementPeriodByKey, type StatementPeriod } from "~/domain/statements/statement-periods";
+import { DEFAULT_STATEMENT_SETTINGS } from "~/models/statements.server";
+import { logger } from "~/utils/logger.server";
+import type { StatementMailer } from "~/utils/mailer.server";
+import { deliverStatement } from "./deliver-statement.server";
+
+export interface PeriodSendSummary {
+  creators: number;
+  sent: number;
+  alreadySent: number;
+  skipped: number;
+  unconfirmed: number;
+  failed: number;
+  /** Creators whose statement could not be handled at all (an error other than SMTP's), with the first message. */
+  errors: number;
+  firstError: string | null;
+}
+
+export class StatementsNotSentError extends Error {
+  constructor(readonly summary: PeriodSendSummary) {
+    super(`${summary.failed + summary.errors} of ${summary.creators} statements were not sent${summary.firstError ? `: ${summary.firstError}` : ""}`);
+    this.name = "StatementsNotSentError";
+  }
+}
+
+/** A period's statements can be generated once it closed for statements (06:00 the next day, shop time). */
+export function statementsDue(period: StatementPeriod, timezone: string, now: Date): boolean {
+  return statementCutoff(period, timezone) <= now;
+}
+
+/** The run a period's passes go through; created by the first request for it. */
+export async function ensureStatementRun(shopId: string, period: StatementPeriod): Promise<void> {
+  await prisma.statementRun.createMany({
+    data: [{ shopId, periodKey: period.key, cadence: period.cadence, periodStart: period.start, periodEnd: period.end }],
+    skipDuplicates: true,
+  });
+}
+
+/**
+ * One pass over the shop's creators for a closed period: each gets their statement once (deliverStatement), or is
+ * skipped with the reason logged. Creators whose statement failed to go out make the pass throw
+ * StatementsNotSentError, so the job is retried (those already sent are not sent again) — unless it is the job's
+ * last attempt: then the run is completed with what happened, for the merchant to see and send again.
+ * Null when the shop is unknown or uninstalled, or the key names no period.
+ */
+export async function sendPeriodStatements(
+  mailer: StatementMailer,
+  request: { shopId: string; periodKey: string; requestedBy?: string | null; lastAttempt?: boolean; now?: Date },
+): Promise<PeriodSendSummary | null> {
+  const now = request.now ?? new Date();
+  const shop = await prisma.shop.findFirst({ where: { id: request.shopId, uninstalledAt: null }, select: { id: true, timezone: true } });
+  if (!shop) return null;
+  const period = statementPeriodByKey(request.periodKey, shop.timezone);
+  if (!period) return null;
+  if (!statementsDue(period, shop.timezone, now)) throw new Error(`The period ${period.key} has not closed for statements yet`);
+  await ensureStatementRun(shop.id, period);
+
+  const creators = await prisma.creator.findMany({ where: { shopId: shop.id }, orderBy: { id: "asc" }, select: { id: true } });
+  const summary: PeriodSendSummary = { creators: creators.length, sent: 0, alreadySent: 0, skipped: 0, unconfirmed: 0, failed: 0, errors: 0, firstError: null };
+  for (const creator of creators) {
+    try {
+      const outcome = await deliverStatement(mailer, { shopId: shop.id, creatorId: creator.id, periodKey: period.key, requestedBy: request.requestedBy, now });
+      if (!outcome) continue;
+      if (outcome.outcome === "SENT") summary.sent += 1;
+      else if (outcome.outcome === "ALREADY_SENT") summary.alreadySent += 1;
+      else if (outcome.outcome === "SKIPPED") summary.skipped += 1;
+      else if (outcome.outcome === "UNCONFIRMED") summary.unconfirmed += 1;
+      else {
+        summary.failed += 1;
+        summary.firstError ??= outcome.error;
+      }
+    } catch (error) {
+      summary.errors += 1;
+      summary.firstError ??= (error as Error).message;
+      logger.error({ err: error, shopId: shop.id, creatorId: creator.id, periodKey: period.key }, "statement could not be handled");
+    }
+  }
+
+  const notSent = summary.failed + summary.errors > 0;
+  await prisma.statementRun.update({
+    where: { shopId_periodKey: { shopId: shop.id, periodKey: period.key } },
+    data: { lastError: notSent ? new StatementsNotSentError(summary).message : null, ...(notSent && !request.lastAttempt ? {} : { completedAt: new Date() }) },
+  });
+  if (notSent && !request.lastAttempt) throw new StatementsNotSentError(summary);
+  return summary;
+}
+
+/** Runs older than this without completing lost their job (Redis flushed, say): the sweep queues them again. */
+const LOST_RUN_AFTER_MS = 15 * 60_000;
+
+/**
+ * What the scheduled sweep queues: for every installed shop that sends statements automatically, the latest
+ * period that has closed for statements, if it ended after the shop installed the app and has no run yet (the
+ * unique run makes it once); and runs that never completed. Earlier periods are sent only when the merchant asks.
+ */
+export async function dueStatementRuns(now = new Date()): Promise<{ shopId: string; periodKey: string }[]> {
+  const shops = await prisma.shop.findMany({
+    where: { uninstalledAt: null, OR: [{ statementSettings: null }, { statementSettings: { autoSend: true } }] },
+    select: { id: true, timezone: true, installedAt: true, statementSettings: { select: { cadence: true } } },
+  });
+  const candidates = shops
+    .map((shop) => ({ shop, period: latestClosedPeriod(shop.statementSettings?.cadence ?? DEFAULT_STATEMENT_SETTINGS.cadence, shop.timezone, now) }))
+    .filter(({ shop, period }) => period.end > shop.installedAt);
+  const created = await prisma.statementRun.createManyAndReturn({
+    data: candidates.map(({ shop, period }) => ({ shopId: shop.id, periodKey: period.key, cadence: period.cadence, periodStart: period.start, periodEnd: period.end })),
+    skipDuplicates: true,
+    select: { shopId: true, periodKey: true },
+  });
+  const lost = await prisma.statementRun.findMany({
+    where: { completedAt: null, requestedAt: { lt: new Date(now.getTime() - LOST_RUN_AFTER_MS) }, shop: { uninstalledAt: null } },
+    select: { shopId: true, periodKey: true },
+    take: 1_000,
+  });
+  return [...created, ...lost];
+}

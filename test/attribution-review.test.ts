@@ -6,8 +6,6 @@ vi.hoisted(() => {
 
 import type { Shop } from "@prisma/client";
 import { prisma } from "~/db.server";
-import { termsForModel } from "~/domain/commissions/contract-presets";
-import { serializeTerms } from "~/domain/commissions/contract-terms-schema";
 import { parseOrderPayload } from "~/domain/orders/parse-order-payload";
 import { getAttributionRules, saveAttributionRules } from "~/models/attribution-rules.server";
 import { getOrderDetail, listOrders, parseOrderListQuery, ORDERS_PAGE_SIZE } from "~/models/order.server";
@@ -20,7 +18,7 @@ import {
   staffActor,
 } from "~/services/attribution-review.server";
 import { ingestOrder } from "~/services/ingest-order.server";
-import { createTestCreator, createTestShop } from "./helpers/factories";
+import { createTestContract, createTestCreator, createTestShop } from "./helpers/factories";
 import { sampleOrder } from "./helpers/shopify-samples";
 
 const connection = createRedis({ failFast: false });
@@ -82,24 +80,20 @@ describe("overrideAttribution", () => {
   it("moves the credit and the ledger to the chosen creator, audited, and enqueues the periods' settlement", async () => {
     const { shop, maya, leo, orderId } = await setup();
     // Tiers are settled per pay period: crediting Leo changes his November.
-    await prisma.contract.create({
-      data: {
-        shopId: shop.id,
-        creatorId: leo.id,
-        model: "TIERED",
-        terms: serializeTerms(
-          termsForModel("TIERED", {
-            metric: "REVENUE",
-            mode: "MARGINAL",
-            tiers: [
-              { from: 0n, percent: "10.00" },
-              { from: 1_000_000n, percent: "20.00" },
-            ],
-          }),
-        ),
-        effectiveFrom: new Date("2020-02-01T00:00:00Z"),
+    await createTestContract(
+      shop.id,
+      leo.id,
+      "TIERED",
+      {
+        metric: "REVENUE",
+        mode: "MARGINAL",
+        tiers: [
+          { from: 0n, percent: "10.00" },
+          { from: 1_000_000n, percent: "20.00" },
+        ],
       },
-    });
+      new Date("2020-02-01T00:00:00Z"),
+    );
     expect(await attributionOf(orderId)).toMatchObject({ creatorId: maya.id, method: "DISCOUNT_CODE" });
     expect(await netFor(orderId, maya.id)).toBe(1000n);
 

@@ -10,8 +10,6 @@ vi.hoisted(() => {
 });
 
 import { prisma } from "~/db.server";
-import { termsForModel } from "~/domain/commissions/contract-presets";
-import { serializeTerms } from "~/domain/commissions/contract-terms-schema";
 import { parseOrderPayload } from "~/domain/orders/parse-order-payload";
 import { DEFAULT_SURVEY_SETTINGS, type SurveySettings } from "~/domain/survey/settings";
 import { commissionsQueue, settleJobId, webRedis } from "~/queues.server";
@@ -21,7 +19,7 @@ import { ingestOrder } from "~/services/ingest-order.server";
 import { processInboxEvent } from "~/services/process-inbox-event.server";
 import { COMPLIANCE_TOPICS, receiveWebhook } from "~/services/receive-webhook.server";
 import { SURVEY_RATE_LIMIT } from "~/services/survey-api.server";
-import { createTestCreator, createTestShop } from "./helpers/factories";
+import { createTestContract, createTestCreator, createTestShop } from "./helpers/factories";
 import { sampleOrder, shopifySample } from "./helpers/shopify-samples";
 import { signedWebhookRequest } from "./helpers/webhooks";
 import { EXTENSION_ORIGIN, mintExtensionSessionToken, signSessionToken } from "./simulator/session-tokens";
@@ -521,24 +519,20 @@ describe("joining answers and orders", () => {
   it("an answer for an order already stored re-attributes it, posts the commission and settles the creator's month", async () => {
     const shop = await createTestShop();
     const creator = await createTestCreator(shop.id, { name: "Tiered Tess" });
-    await prisma.contract.create({
-      data: {
-        shopId: shop.id,
-        creatorId: creator.id,
-        model: "TIERED",
-        terms: serializeTerms(
-          termsForModel("TIERED", {
-            metric: "REVENUE",
-            mode: "MARGINAL",
-            tiers: [
-              { from: 0n, percent: "10.00" },
-              { from: 100_000n, percent: "15.00" },
-            ],
-          }),
-        ),
-        effectiveFrom: new Date("2020-01-02T00:00:00Z"),
+    await createTestContract(
+      shop.id,
+      creator.id,
+      "TIERED",
+      {
+        metric: "REVENUE",
+        mode: "MARGINAL",
+        tiers: [
+          { from: 0n, percent: "10.00" },
+          { from: 100_000n, percent: "15.00" },
+        ],
       },
-    });
+      new Date("2020-01-02T00:00:00Z"),
+    );
     const number = newConfirmationNumber();
     const { orderId } = await ingest(shop, plainOrder(number));
     expect(await prisma.attribution.findUniqueOrThrow({ where: { orderId } })).toMatchObject({

@@ -11,8 +11,6 @@ vi.hoisted(() => {
 });
 
 import { prisma } from "~/db.server";
-import { termsForModel } from "~/domain/commissions/contract-presets";
-import { serializeTerms } from "~/domain/commissions/contract-terms-schema";
 import { DEFAULT_ATTRIBUTION_RULES } from "~/domain/attribution/rules";
 import type { AttributionRules } from "~/domain/attribution/types";
 import { startCommissionsWorker } from "~/jobs/commissions-worker.server";
@@ -28,7 +26,7 @@ import {
 } from "~/queues.server";
 import { loader as surveyLoader, action as surveyAction } from "~/routes/api.survey.thank-you";
 import { action as webhooksAction } from "~/routes/webhooks._index";
-import { createTestCreator } from "./helpers/factories";
+import { createTestContract, createTestCreator } from "./helpers/factories";
 import { StoreSimulator } from "./simulator/store";
 import { answerSurvey, type SurveyEndpoint, type SurveyOptionJson } from "./simulator/survey-shopper";
 
@@ -88,24 +86,20 @@ beforeAll(async () => {
   maya = await createTestCreator(shop.id, { name: "Maya Fit", revenueSharePercent: "10" });
   // Tiered, marginal: 10% of each order as it comes, 20% of the month's revenue above $10, which the commissions
   // worker posts as the month's tier adjustment once the month has credited orders.
-  await prisma.contract.create({
-    data: {
-      shopId: shop.id,
-      creatorId: maya.id,
-      model: "TIERED",
-      terms: serializeTerms(
-        termsForModel("TIERED", {
-          metric: "REVENUE",
-          mode: "MARGINAL",
-          tiers: [
-            { from: 0n, percent: "10.00" },
-            { from: 1_000n, percent: "20.00" },
-          ],
-        }),
-      ),
-      effectiveFrom: new Date("2020-01-02T00:00:00Z"),
+  await createTestContract(
+    shop.id,
+    maya.id,
+    "TIERED",
+    {
+      metric: "REVENUE",
+      mode: "MARGINAL",
+      tiers: [
+        { from: 0n, percent: "10.00" },
+        { from: 1_000n, percent: "20.00" },
+      ],
     },
-  });
+    new Date("2020-01-02T00:00:00Z"),
+  );
   await createTestCreator(shop.id, { name: "Leo Runs" });
 });
 

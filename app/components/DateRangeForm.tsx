@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { Form, useNavigation } from "@remix-run/react";
-import { Box, Button, InlineStack, TextField } from "@shopify/polaris";
+import { Banner, Box, Button, Card, InlineStack, TextField } from "@shopify/polaris";
 
 // Parameters the date form owns; every other one (sorting, and Shopify's embedded parameters) is carried along.
 const RANGE_PARAMS = new Set(["from", "to"]);
@@ -43,5 +43,34 @@ export function DateRangeForm({
         </Button>
       </InlineStack>
     </Form>
+  );
+}
+
+/**
+ * A report page's date range: why the range asked for cannot be shown, if it cannot, above the form to choose one.
+ * The form remounts when the loader's range changes (back/forward), so its fields show the range on screen.
+ */
+export function DateRangeCard({
+  range,
+  error,
+  carriedParams,
+  path,
+}: {
+  range: { from: string; to: string };
+  error: string | null;
+  carriedParams: URLSearchParams;
+  path: string;
+}) {
+  return (
+    <>
+      {error ? (
+        <Banner tone="critical" title="This date range cannot be shown">
+          <p>{error}</p>
+        </Banner>
+      ) : null}
+      <Card>
+        <DateRangeForm key={`${range.from}|${range.to}`} range={range} carriedParams={carriedParams} path={path} />
+      </Card>
+    </>
   );
 }

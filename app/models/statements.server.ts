@@ -1,4 +1,4 @@
-import type { StatementDeliveryKind, StatementDeliveryStatus, StatementSkipReason } from "@prisma/client";
+import type { Prisma, StatementDeliveryKind, StatementDeliveryStatus, StatementSkipReason } from "@prisma/client";
 import { z } from "zod";
 import { prisma } from "~/db.server";
 import { parseFxRate } from "~/domain/ledger/payout-fx";
@@ -193,18 +193,23 @@ export interface CreatorPeriodStatus {
   deliveries: DeliveryView[];
 }
 
+/** What a statement needs of its creator: who they are, whether they get one (recipientSkipReason) and in which currency. */
+export const STATEMENT_CREATOR_FIELDS = {
+  id: true,
+  name: true,
+  email: true,
+  payoutCurrency: true,
+  statementsOptOut: true,
+  statementsExcluded: true,
+} as const satisfies Prisma.CreatorSelect;
+
 /** Every creator of the shop with where their statement for the period stands and its delivery log. */
 export async function periodCreatorStatuses(shopId: string, periodKey: string): Promise<CreatorPeriodStatus[]> {
   const creators = await prisma.creator.findMany({
     where: { shopId },
     orderBy: [{ name: "asc" }, { id: "asc" }],
     select: {
-      id: true,
-      name: true,
-      email: true,
-      payoutCurrency: true,
-      statementsOptOut: true,
-      statementsExcluded: true,
+      ...STATEMENT_CREATOR_FIELDS,
       statements: {
         where: { periodKey },
         select: { id: true, closingPayoutMinor: true, payoutCurrency: true, fxRate: true },

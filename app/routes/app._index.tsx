@@ -2,7 +2,6 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
 import {
-  Banner,
   BlockStack,
   Box,
   Card,
@@ -25,7 +24,7 @@ import {
 } from "~/models/leaderboard.server";
 import { requireShop } from "~/models/shop.server";
 import { authenticate } from "~/shopify.server";
-import { DateRangeForm } from "~/components/DateRangeForm";
+import { DateRangeCard } from "~/components/DateRangeForm";
 import { EMPTY_STATE_IMAGE } from "~/components/empty-state-image";
 import { formatConversionRate } from "~/domain/metrics/conversion-rate";
 
@@ -97,16 +96,7 @@ export default function LeaderboardPage() {
   return (
     <Page title="Leaderboard">
       <BlockStack gap="400">
-        {error ? (
-          <Banner tone="critical" title="This date range cannot be shown">
-            <p>{error}</p>
-          </Banner>
-        ) : null}
-
-        <Card>
-          {/* Remounts when the loader's range changes (back/forward), so the fields show the range on screen. */}
-          <DateRangeForm key={`${range.from}|${range.to}`} range={range} carriedParams={searchParams} path="/app" />
-        </Card>
+        <DateRangeCard range={range} error={error} carriedParams={searchParams} path="/app" />
 
         {noCreators ? (
           <Card>

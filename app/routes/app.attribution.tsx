@@ -19,6 +19,7 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
+import { SettingsSaveBanners } from "~/components/SettingsSaveBanners";
 import { signalLabel } from "~/components/attribution-labels";
 import { LIMITS, type AttributionRulesFieldErrors, type AttributionRulesFormField } from "~/domain/attribution/rules";
 import { SIGNAL_KINDS, type SignalKind } from "~/domain/attribution/types";
@@ -76,7 +77,6 @@ export default function AttributionRulesPage() {
   const { formValues } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionData | undefined;
   const fieldErrors: AttributionRulesFieldErrors = result && !result.saved ? result.fieldErrors : {};
-  const errorCount = Object.keys(fieldErrors).length;
 
   useEffect(() => {
     if (result?.saved) window.shopify?.toast?.show("Attribution rules saved");
@@ -85,19 +85,13 @@ export default function AttributionRulesPage() {
   return (
     <Page title="Attribution" subtitle="How the app decides which creator an order credits">
       <BlockStack gap="400">
-        {result?.saved ? (
-          <Banner tone="success" title="Attribution rules saved">
-            <p>They apply to orders attributed from now on. Orders already credited keep their creator.</p>
-          </Banner>
-        ) : null}
-        {errorCount > 0 ? (
-          <Banner
-            tone="critical"
-            title={errorCount === 1 ? "One setting needs a change" : `${errorCount} settings need a change`}
-          >
-            <p>Nothing was saved. The fields below say what to fix.</p>
-          </Banner>
-        ) : null}
+        <SettingsSaveBanners
+          saved={result?.saved ?? false}
+          savedTitle="Attribution rules saved"
+          fieldErrors={fieldErrors}
+        >
+          <p>They apply to orders attributed from now on. Orders already credited keep their creator.</p>
+        </SettingsSaveBanners>
         <Banner tone="info">
           <p>
             Rules apply to orders attributed from the moment you save: new orders, and orders the app looks at again (an

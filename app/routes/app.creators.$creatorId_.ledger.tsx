@@ -3,7 +3,8 @@ import { creatorNotFound } from "~/components/CreatorErrorBoundary";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { ENTRY_STATUS_BADGES, LEDGER_KIND_LABELS } from "~/components/ledger-labels";
+import { ENTRY_STATUS_BADGES } from "~/components/ledger-labels";
+import { LEDGER_KIND_LABELS } from "~/domain/ledger/entry-kind-labels";
 import { useSubmitting } from "~/components/use-submitting";
 
 import { TZDate } from "@date-fns/tz";

@@ -31,7 +31,8 @@ import {
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { FLAG_LABELS, METHOD_LABELS, REVIEW_BADGES, flagLabel, verdictSentence } from "~/components/attribution-labels";
 import { EMPTY_STATE_IMAGE } from "~/components/empty-state-image";
-import { ENTRY_STATUS_BADGES, LEDGER_KIND_LABELS } from "~/components/ledger-labels";
+import { ENTRY_STATUS_BADGES } from "~/components/ledger-labels";
+import { LEDGER_KIND_LABELS } from "~/domain/ledger/entry-kind-labels";
 import { useSubmitting } from "~/components/use-submitting";
 import { EvidenceTable } from "~/components/EvidenceTable";
 import { getOrderDetail, listCreatorOptions, type OrderDetail } from "~/models/order.server";

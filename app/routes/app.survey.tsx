@@ -26,6 +26,7 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
+import { SettingsSaveBanners } from "~/components/SettingsSaveBanners";
 import { surveyOptions, type SurveyCreator } from "~/domain/survey/options";
 import {
   DEFAULT_OTHER_LABEL,
@@ -61,7 +62,6 @@ export default function SurveySettingsPage() {
   const { formValues, creators } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionData | undefined;
   const fieldErrors: SurveySettingsFieldErrors = result && !result.saved ? result.fieldErrors : {};
-  const errorCount = Object.keys(fieldErrors).length;
 
   useEffect(() => {
     if (result?.saved) window.shopify?.toast?.show("Survey saved");
@@ -74,19 +74,9 @@ export default function SurveySettingsPage() {
       secondaryActions={[{ content: "Results", url: "/app/survey/results" }]}
     >
       <BlockStack gap="400">
-        {result?.saved ? (
-          <Banner tone="success" title="Survey saved">
-            <p>Shoppers see the new survey from their next order on.</p>
-          </Banner>
-        ) : null}
-        {errorCount > 0 ? (
-          <Banner
-            tone="critical"
-            title={errorCount === 1 ? "One setting needs a change" : `${errorCount} settings need a change`}
-          >
-            <p>Nothing was saved. The fields below say what to fix.</p>
-          </Banner>
-        ) : null}
+        <SettingsSaveBanners saved={result?.saved ?? false} savedTitle="Survey saved" fieldErrors={fieldErrors}>
+          <p>Shoppers see the new survey from their next order on.</p>
+        </SettingsSaveBanners>
         <Banner tone="info">
           <p>
             Shoppers answer on the thank-you page, or later on their order status page. An answer naming a creator

@@ -3,7 +3,8 @@ import { data } from "@remix-run/node";
 import { isRouteErrorResponse, useLoaderData, useRouteError, useSearchParams } from "@remix-run/react";
 import { Banner, BlockStack, Box, Card, DataTable, EmptyState, InlineGrid, Page, Text } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
-import { DateRangeForm } from "~/components/DateRangeForm";
+import type { ReactNode } from "react";
+import { DateRangeCard } from "~/components/DateRangeForm";
 import { EMPTY_STATE_IMAGE } from "~/components/empty-state-image";
 import { formatConversionRate } from "~/domain/metrics/conversion-rate";
 import type { SurveyOptionKind } from "~/domain/survey/options";
@@ -45,19 +46,7 @@ export default function SurveyResultsPage() {
       backAction={{ content: "Post-purchase survey", url: "/app/survey" }}
     >
       <BlockStack gap="400">
-        {error ? (
-          <Banner tone="critical" title="This date range cannot be shown">
-            <p>{error}</p>
-          </Banner>
-        ) : null}
-        <Card>
-          <DateRangeForm
-            key={`${range.from}|${range.to}`}
-            range={range}
-            carriedParams={searchParams}
-            path="/app/survey/results"
-          />
-        </Card>
+        <DateRangeCard range={range} error={error} carriedParams={searchParams} path="/app/survey/results" />
         {results ? <Results results={results} /> : null}
       </BlockStack>
     </Page>
@@ -134,74 +123,71 @@ function Metric({ label, value }: { label: string; value: string }) {
 function AnswersByWeek({ results }: { results: SurveyResultsData }) {
   const weeks = results.weeks;
   return (
-    <Card padding="0">
-      <BlockStack gap="200">
-        <Box padding="400" paddingBlockEnd="0">
-          <BlockStack gap="100">
-            <Text as="h2" variant="headingMd">
-              Answers by week
-            </Text>
-            <Text as="p" tone="subdued">
-              Weeks start on Monday; orders count in the week they were placed.
-            </Text>
-          </BlockStack>
-        </Box>
-        <DataTable
-          columnContentTypes={["text", "text", "numeric", ...weeks.map(() => "numeric" as const)]}
-          headings={["Answer", "Kind", "Total", ...weeks.map((week) => `Week of ${weekLabel(week.weekStart)}`)]}
-          rows={[
-            ...results.options.map((option) => [
-              option.label,
-              KIND_NAMES[option.kind],
-              option.answers,
-              ...weeks.map((week) => week.answersByOption[option.key] ?? 0),
-            ]),
-            ["Answered", "", results.answered, ...weeks.map((week) => week.answered)],
-            ["Orders", "", results.orders, ...weeks.map((week) => week.orders)],
-          ]}
-          fixedFirstColumns={1}
-          hasZebraStripingOnData
-          increasedTableDensity
-        />
-      </BlockStack>
-    </Card>
+    <TableCard title="Answers by week" description="Weeks start on Monday; orders count in the week they were placed.">
+      <DataTable
+        columnContentTypes={["text", "text", "numeric", ...weeks.map(() => "numeric" as const)]}
+        headings={["Answer", "Kind", "Total", ...weeks.map((week) => `Week of ${weekLabel(week.weekStart)}`)]}
+        rows={[
+          ...results.options.map((option) => [
+            option.label,
+            KIND_NAMES[option.kind],
+            option.answers,
+            ...weeks.map((week) => week.answersByOption[option.key] ?? 0),
+          ]),
+          ["Answered", "", results.answered, ...weeks.map((week) => week.answered)],
+          ["Orders", "", results.orders, ...weeks.map((week) => week.orders)],
+        ]}
+        fixedFirstColumns={1}
+        hasZebraStripingOnData
+        increasedTableDensity
+      />
+    </TableCard>
   );
 }
 
 function Agreement({ results }: { results: SurveyResultsData }) {
   const { rows, totals, noAnswerTracked } = results.agreement;
   return (
+    <TableCard
+      title="Survey and tracking"
+      description="Each answer against the creator the order’s own tracking names (discount codes, tracking links, UTM and ref parameters, cart attributes, referrers, customer journeys). Agree: the same creator. Disagree: the tracking names a creator the shopper did not choose. Survey only: the tracking names no creator, so only the survey says where the shopper came from."
+    >
+      <DataTable
+        columnContentTypes={["text", "text", "numeric", "numeric", "numeric"]}
+        headings={["Answer", "Kind", "Agree", "Disagree", "Survey only"]}
+        rows={rows.map((row) => [row.label, KIND_NAMES[row.kind], row.agree, row.disagree, row.surveyOnly])}
+        totals={["", "", totals.AGREE, totals.DISAGREE, totals.SURVEY_ONLY]}
+        showTotalsInFooter
+        totalsName={{ singular: "Total", plural: "Total" }}
+        hasZebraStripingOnData
+        increasedTableDensity
+      />
+      <Box padding="400" paddingBlockStart="0">
+        <Text as="p">
+          No answer: {totals.NO_ANSWER} {totals.NO_ANSWER === 1 ? "order" : "orders"}, {noAnswerTracked} of them with
+          tracking that names a creator.
+        </Text>
+      </Box>
+    </TableCard>
+  );
+}
+
+/** A card whose table runs edge to edge, under the card's padded title and description. */
+function TableCard({ title, description, children }: { title: string; description: string; children: ReactNode }) {
+  return (
     <Card padding="0">
       <BlockStack gap="200">
         <Box padding="400" paddingBlockEnd="0">
           <BlockStack gap="100">
             <Text as="h2" variant="headingMd">
-              Survey and tracking
+              {title}
             </Text>
             <Text as="p" tone="subdued">
-              Each answer against the creator the order’s own tracking names (discount codes, tracking links, UTM and
-              ref parameters, cart attributes, referrers, customer journeys). Agree: the same creator. Disagree: the
-              tracking names a creator the shopper did not choose. Survey only: the tracking names no creator, so only
-              the survey says where the shopper came from.
+              {description}
             </Text>
           </BlockStack>
         </Box>
-        <DataTable
-          columnContentTypes={["text", "text", "numeric", "numeric", "numeric"]}
-          headings={["Answer", "Kind", "Agree", "Disagree", "Survey only"]}
-          rows={rows.map((row) => [row.label, KIND_NAMES[row.kind], row.agree, row.disagree, row.surveyOnly])}
-          totals={["", "", totals.AGREE, totals.DISAGREE, totals.SURVEY_ONLY]}
-          showTotalsInFooter
-          totalsName={{ singular: "Total", plural: "Total" }}
-          hasZebraStripingOnData
-          increasedTableDensity
-        />
-        <Box padding="400" paddingBlockStart="0">
-          <Text as="p">
-            No answer: {totals.NO_ANSWER} {totals.NO_ANSWER === 1 ? "order" : "orders"}, {noAnswerTracked} of them with
-            tracking that names a creator.
-          </Text>
-        </Box>
+        {children}
       </BlockStack>
     </Card>
   );

@@ -15,7 +15,7 @@ import {
   type StatementPeriod,
 } from "~/domain/statements/statement-periods";
 import { loadStatementLedger } from "~/models/statement-ledger.server";
-import { getStatementSettings, latestExchangeRate, statementHistoryCutoff } from "~/models/statements.server";
+import { getStatementSettings, latestExchangeRate, STATEMENT_CREATOR_FIELDS, statementHistoryCutoff } from "~/models/statements.server";
 
 export interface StatementSubject {
   shop: { id: string; name: string; currencyCode: string; timezone: string };
@@ -29,12 +29,7 @@ export async function loadStatementSubject(shopId: string, creatorId: string, pe
   const creator = await prisma.creator.findFirst({
     where: { id: creatorId, shopId },
     select: {
-      id: true,
-      name: true,
-      email: true,
-      payoutCurrency: true,
-      statementsOptOut: true,
-      statementsExcluded: true,
+      ...STATEMENT_CREATOR_FIELDS,
       shop: { select: { id: true, name: true, currencyCode: true, timezone: true } },
     },
   });

@@ -52,9 +52,7 @@ describe.skipIf(process.env.SKIP_E2E === "1")("background jobs page, end to end"
   const failedRow = (text: string) => card("Failed jobs").locator("tr, li").filter({ hasText: text });
   /** The admin opened afresh, then Background jobs from its nav. */
   const openJobsPage = async () => {
-    await page.goto(`${e2e.harness!.url}/admin`);
-    await app.getByRole("heading", { name: "Leaderboard" }).waitFor({ timeout: 20_000 });
-    await e2e.appReady();
+    await e2e.openAdmin();
     await page.getByRole("link", { name: "Background jobs" }).click();
     await app.getByRole("heading", { name: "Background jobs", level: 1 }).waitFor({ timeout: 20_000 });
   };
@@ -62,9 +60,7 @@ describe.skipIf(process.env.SKIP_E2E === "1")("background jobs page, end to end"
   it("shows a failed journey fetch and an unreadable webhook, retries them, and the fixed one leaves the list", async () => {
     try {
       const shop = await db().shop.findUniqueOrThrow({ where: { domain: SHOP.domain } });
-      const { createCreator } = await import("~/models/creator.server");
-      const created = await createCreator(shop.id, { ...CREATOR, email: "", referrerDomains: "", customerGid: "" });
-      expect(created).toMatchObject({ ok: true });
+      await e2e.addCreator(CREATOR);
 
       // Nothing has failed yet.
       await openJobsPage();
@@ -73,13 +69,7 @@ describe.skipIf(process.env.SKIP_E2E === "1")("background jobs page, end to end"
       await screenshot("00-everything-running");
 
       // A shopper orders with Maya's code; the worker ingests and credits it.
-      const placed = await fetch(`${e2e.simulator!.url}/orders`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ code: CREATOR.discountCode }),
-      });
-      expect(placed.status).toBe(201);
-      const orderName = ((await placed.json()) as { orders: { name: string }[] }).orders[0]!.name;
+      const orderName = (await e2e.placeOrders({ code: CREATOR.discountCode })).orders[0]!.name;
       await expect
         .poll(() => db().attribution.count({ where: { shopId: shop.id } }), { timeout: 20_000, interval: 250 })
         .toBe(1);

@@ -188,16 +188,7 @@ describe.skipIf(process.env.SKIP_E2E === "1")("tiered contract, end to end", () 
       await sleep(Math.max(0, version.effectiveFrom.getTime() + 1_100 - Date.now()));
 
       // A shopper places two orders with the creator's code; Shopify delivers orders/create for each.
-      const placed = await fetch(`${e2e.simulator!.url}/orders`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ code: CREATOR.code, count: 2 }),
-      });
-      expect(placed.status).toBe(201);
-      const { orders, deliveries } = (await placed.json()) as {
-        orders: { name: string; currentSubtotal: string; createdAt: string }[];
-        deliveries: { state: string; lastStatus: number | null }[];
-      };
+      const { orders, deliveries } = await e2e.placeOrders({ code: CREATOR.code, count: 2 });
       expect(orders).toHaveLength(2);
       expect(deliveries).toEqual([
         expect.objectContaining({ state: "delivered", lastStatus: 200 }),
@@ -308,9 +299,7 @@ describe.skipIf(process.env.SKIP_E2E === "1")("tiered contract, end to end", () 
       const outsider = products.find((product) => !product.collections.includes(bestSellers.id))!;
       expect([own, member, outsider].every(Boolean)).toBe(true);
 
-      await page.goto(`${e2e.harness!.url}/admin`);
-      await app.getByRole("heading", { name: "Leaderboard" }).waitFor({ timeout: 20_000 });
-      await e2e.appReady();
+      await e2e.openAdmin();
       const creatorId = await addCreator(RATES_CREATOR);
       await app.getByRole("link", { name: "Contract", exact: true }).click();
       await app.getByRole("heading", { name: "Contract", level: 1 }).waitFor();

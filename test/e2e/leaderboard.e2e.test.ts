@@ -53,16 +53,7 @@ describe.skipIf(process.env.SKIP_E2E === "1")("leaderboard, end to end", () => {
       await screenshot("03-creator-saved");
 
       // A shopper orders with the creator's code, typed their own way; Shopify delivers orders/create.
-      const placed = await fetch(`${e2e.simulator!.url}/orders`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ code: ` ${CREATOR.code.toLowerCase()}` }),
-      });
-      expect(placed.status).toBe(201);
-      const { orders, deliveries } = (await placed.json()) as {
-        orders: { name: string; currentSubtotal: string }[];
-        deliveries: { state: string; lastStatus: number | null }[];
-      };
+      const { orders, deliveries } = await e2e.placeOrders({ code: ` ${CREATOR.code.toLowerCase()}` });
       expect(deliveries).toEqual([expect.objectContaining({ state: "delivered", lastStatus: 200 })]);
 
       // Expected: revenue share of the order's merchandise after discounts (no tax, no shipping), rounded half-up.

@@ -47,33 +47,17 @@ describe.skipIf(process.env.SKIP_E2E === "1")("orders and attribution, end to en
   it("explains an order's credit, overrides it with a reason, and audits the change", async () => {
     try {
       const shop = await db().shop.findUniqueOrThrow({ where: { domain: SHOP.domain } });
-      // The app's own model, on the e2e database (the seed module opened the client on it).
-      const { createCreator } = await import("~/models/creator.server");
-      for (const creator of [MAYA, LEO]) {
-        const created = await createCreator(shop.id, { ...creator, email: "", referrerDomains: "", customerGid: "" });
-        expect(created, `${creator.name} created`).toMatchObject({ ok: true });
-      }
+      for (const creator of [MAYA, LEO]) await e2e.addCreator(creator);
 
       // Before any order: the Orders page says where orders come from.
-      await page.goto(`${e2e.harness!.url}/admin`);
-      await app.getByRole("heading", { name: "Leaderboard" }).waitFor({ timeout: 20_000 });
-      await e2e.appReady();
+      await e2e.openAdmin();
       await page.getByRole("link", { name: "Orders" }).click();
       await app.getByText("No orders yet", { exact: true }).waitFor({ timeout: 15_000 });
       expect(await app.getByRole("link", { name: "Import past orders" }).count()).toBeGreaterThan(0);
       await screenshot("00-orders-empty");
 
       // A shopper orders with Maya's code; Shopify (the simulator) delivers orders/create, the worker credits Maya.
-      const placed = await fetch(`${e2e.simulator!.url}/orders`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ code: MAYA.discountCode }),
-      });
-      expect(placed.status).toBe(201);
-      const { orders, deliveries } = (await placed.json()) as {
-        orders: { name: string }[];
-        deliveries: { state: string; lastStatus: number | null }[];
-      };
+      const { orders, deliveries } = await e2e.placeOrders({ code: MAYA.discountCode });
       expect(deliveries).toEqual([expect.objectContaining({ state: "delivered", lastStatus: 200 })]);
       const orderName = orders[0]!.name;
       await expect
@@ -173,9 +157,7 @@ describe.skipIf(process.env.SKIP_E2E === "1")("orders and attribution, end to en
 
   it("refuses an invalid attribution window, then saves valid rules", async () => {
     try {
-      await page.goto(`${e2e.harness!.url}/admin`);
-      await app.getByRole("heading", { name: "Leaderboard" }).waitFor({ timeout: 20_000 });
-      await e2e.appReady();
+      await e2e.openAdmin();
       await page.getByRole("link", { name: "Attribution" }).click();
       await app.getByRole("heading", { name: "Attribution", level: 1 }).waitFor({ timeout: 15_000 });
       await e2e.appReady();
@@ -222,7 +204,6 @@ describe.skipIf(process.env.SKIP_E2E === "1")("orders and attribution, end to en
   it("holds a flagged order's commission until the merchant approves it", async () => {
     try {
       const shop = await db().shop.findUniqueOrThrow({ where: { domain: SHOP.domain } });
-      const { createCreator } = await import("~/models/creator.server");
       const { reattributeOrder } = await import("~/services/ingest-order.server");
       const SAM = {
         name: "Sam Self",
@@ -230,15 +211,9 @@ describe.skipIf(process.env.SKIP_E2E === "1")("orders and attribution, end to en
         discountCode: `SAM${e2e.run.toUpperCase()}`,
         revenueSharePercent: "20",
       };
-      const created = await createCreator(shop.id, { ...SAM, email: "", referrerDomains: "", customerGid: "" });
-      if (!created.ok) throw new Error(`Sam not created: ${JSON.stringify(created.fieldErrors)}`);
+      const samId = await e2e.addCreator(SAM);
 
-      const placed = await fetch(`${e2e.simulator!.url}/orders`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ code: SAM.discountCode }),
-      });
-      const orderName = ((await placed.json()) as { orders: { name: string }[] }).orders[0]!.name;
+      const orderName = (await e2e.placeOrders({ code: SAM.discountCode })).orders[0]!.name;
       await expect
         .poll(
           () =>
@@ -248,16 +223,14 @@ describe.skipIf(process.env.SKIP_E2E === "1")("orders and attribution, end to en
             }),
           { timeout: 20_000, interval: 250 },
         )
-        .toEqual({ creatorId: created.creatorId });
+        .toEqual({ creatorId: samId });
       const order = await db().order.findFirstOrThrow({ where: { shopId: shop.id, name: orderName } });
       // The buyer turns out to be Sam's own customer account: attributed again, the order is a self-referral.
       expect(order.customerGid).not.toBeNull();
-      await db().creator.update({ where: { id: created.creatorId }, data: { customerGid: order.customerGid } });
+      await db().creator.update({ where: { id: samId }, data: { customerGid: order.customerGid } });
       await db().$transaction((tx) => reattributeOrder(tx, shop, order.id));
 
-      await page.goto(`${e2e.harness!.url}/admin`);
-      await app.getByRole("heading", { name: "Leaderboard" }).waitFor({ timeout: 20_000 });
-      await e2e.appReady();
+      await e2e.openAdmin();
       await page.getByRole("link", { name: "Orders" }).click();
       await app.getByRole("heading", { name: "Orders", level: 1 }).waitFor();
 

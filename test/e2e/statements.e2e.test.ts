@@ -57,9 +57,7 @@ describe.skipIf(process.env.SKIP_E2E === "1")("creator statements, end to end", 
 
   it("previews, sends the period's statements, logs each delivery and skip, and resends after confirming", async () => {
     try {
-      await page.goto(`${e2e.harness!.url}/admin`);
-      await app.getByRole("heading", { name: "Leaderboard" }).waitFor({ timeout: 20_000 });
-      await e2e.appReady();
+      await e2e.openAdmin();
       await openStatements();
       expect(await app.getByLabel("Period").inputValue()).toBe(period.key);
       await expect.poll(() => row("Ada Byron").innerText()).toContain("Not sent yet");

@@ -46,9 +46,7 @@ describe.skipIf(process.env.SKIP_E2E === "1")("post-purchase survey, end to end"
   const banner = (text: string) => app.locator(".Polaris-Banner").filter({ hasText: text });
 
   async function openSurveyPage() {
-    await page.goto(`${e2e.harness!.url}/admin`);
-    await app.getByRole("heading", { name: "Leaderboard" }).waitFor({ timeout: 20_000 });
-    await e2e.appReady();
+    await e2e.openAdmin();
     await page.getByRole("link", { name: "Survey" }).click();
     await app.getByRole("heading", { name: "Post-purchase survey", level: 1 }).waitFor({ timeout: 15_000 });
     await e2e.appReady();
@@ -57,11 +55,7 @@ describe.skipIf(process.env.SKIP_E2E === "1")("post-purchase survey, end to end"
   it("refuses a channel listed twice, then saves the question, a chosen creator and a new channel", async () => {
     try {
       const shop = await db().shop.findUniqueOrThrow({ where: { domain: SHOP.domain } });
-      const { createCreator } = await import("~/models/creator.server");
-      for (const creator of [MAYA, LEO]) {
-        const created = await createCreator(shop.id, { ...creator, email: "", referrerDomains: "", customerGid: "" });
-        expect(created, `${creator.name} created`).toMatchObject({ ok: true });
-      }
+      for (const creator of [MAYA, LEO]) await e2e.addCreator(creator);
 
       await openSurveyPage();
       const preview = app.getByRole("list", { name: "Survey preview" });
@@ -123,15 +117,7 @@ describe.skipIf(process.env.SKIP_E2E === "1")("post-purchase survey, end to end"
         apiKey: e2e.apiKey,
         apiSecret: e2e.apiSecret,
       };
-      const place = async (body: Record<string, unknown>) => {
-        const placed = await fetch(`${e2e.simulator!.url}/orders`, {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify(body),
-        });
-        expect(placed.status).toBe(201);
-        return ((await placed.json()) as { orders: { confirmationNumber: string }[] }).orders[0]!.confirmationNumber;
-      };
+      const place = async (body: Record<string, unknown>) => (await e2e.placeOrders(body)).orders[0]!.confirmationNumber;
       // One order with Maya's code, two organic ones.
       const withCode = await place({ code: MAYA.discountCode });
       const organic = await place({});

@@ -1,5 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { prisma } from "~/db.server";
+import { termsForModel, type PresetInputs, type TermsOptions } from "~/domain/commissions/contract-presets";
+import { serializeTerms } from "~/domain/commissions/contract-terms-schema";
+import type { CompensationModel } from "~/domain/commissions/contract-terms";
 import { createCreator } from "~/models/creator.server";
 import { installShop } from "~/models/shop.server";
 
@@ -44,4 +47,20 @@ export async function createTestCreator(
   );
   if (!result.ok) throw new Error(`createTestCreator: ${JSON.stringify(result.fieldErrors)}`);
   return prisma.creator.findUniqueOrThrow({ where: { id: result.creatorId }, include: { discountCodes: true } });
+}
+
+/**
+ * A contract version of the model's preset from these inputs, written straight to the database (no form, no checks).
+ * In force from `effectiveFrom`: later than createTestCreator's 2020-01-01, it replaces the creator's revenue share.
+ */
+export async function createTestContract<M extends CompensationModel>(
+  shopId: string,
+  creatorId: string,
+  model: M,
+  inputs: PresetInputs[M] & TermsOptions,
+  effectiveFrom: Date,
+) {
+  return prisma.contract.create({
+    data: { shopId, creatorId, model, terms: serializeTerms(termsForModel(model, inputs)), effectiveFrom },
+  });
 }

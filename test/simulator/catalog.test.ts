@@ -2,23 +2,15 @@
 // API: title search in Shopify's syntax, collections and their products paged the way Shopify pages them, orders
 // with chosen products, and collection changes delivered as Shopify's signed collections/update and /delete.
 import "@shopify/shopify-api/adapters/node";
-import { createServer, type Server } from "node:http";
-import { createRequire } from "node:module";
-import type { AddressInfo } from "node:net";
 import { ApiVersion, shopifyApi } from "@shopify/shopify-api";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import addFormatsModule from "ajv-formats";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CATALOG_COLLECTIONS_QUERY, CATALOG_PRODUCTS_QUERY, COLLECTION_PRODUCTS_QUERY } from "~/shopify/admin-operations";
 import { titlePrefixQuery } from "~/shopify/search-syntax";
+import { matchesWebhookSchema, startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver";
 import { routeAdminApiToSimulator } from "../support/admin-api";
 import { collectionGid, productGid } from "./catalog";
 import { matchesSearch, parseSearchQuery } from "./search-query";
 import { startSimulatorServer, type RunningSimulator } from "./server";
-
-const require = createRequire(import.meta.url);
-const { schemaForWebhook } = require("shopify-webhook-schemas") as { schemaForWebhook: (version: string, topic: string) => object };
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
 const SHOP = "catalog-test.myshopify.com";
 const SECRET = "catalog-test-secret";
@@ -26,27 +18,15 @@ const TOKEN = "shpat_catalog_test_token";
 const GRAPHQL_URL = `https://${SHOP}/admin/api/2026-07/graphql.json`;
 
 const shopify = shopifyApi({ apiKey: "catalog-key", apiSecretKey: SECRET, apiVersion: ApiVersion.July26, isEmbeddedApp: true, hostName: "localhost", logger: { level: 0 } });
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-addFormats(ajv);
 
-let app: { server: Server; received: { topic: string; body: Record<string, any>; valid: boolean }[] };
+let app: WebhookReceiver;
 let sim: RunningSimulator;
 let restoreFetch: () => void;
 
 beforeAll(async () => {
-  const received: typeof app.received = [];
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const rawBody = Buffer.concat(chunks).toString("utf8");
-    const validation = await shopify.webhooks.validate({ rawBody, rawRequest: req, rawResponse: res });
-    received.push({ topic: String(req.headers["x-shopify-topic"]), body: JSON.parse(rawBody), valid: validation.valid });
-    res.writeHead(200).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  app = { server, received };
+  app = await startWebhookReceiver(shopify);
   sim = await startSimulatorServer({
-    appUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    appUrl: app.url,
     secret: SECRET,
     shop: { domain: SHOP, name: "Catalog Test Store", currency: "USD", timezone: "America/New_York" },
     port: 0,
@@ -60,8 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   restoreFetch?.();
   await sim?.close();
-  app?.server.closeAllConnections();
-  await new Promise((resolve) => app?.server.close(resolve));
+  await app?.close();
 });
 
 beforeEach(() => {
@@ -184,8 +163,6 @@ describe("products and collections over Admin GraphQL", () => {
 });
 
 describe("collection changes in the Shopify admin", () => {
-  const validate = (topic: string, body: unknown) => ajv.validate(schemaForWebhook("2026-07", topic), body);
-
   it("adding and removing products delivers one signed collections/update in Shopify's format; deleting, collections/delete", async () => {
     const products = (await control("GET", "/products")).body.products as { id: string; title: string; collections: string[] }[];
     const created = await control("POST", "/collections", { title: "Holiday Picks", products: [products[0]!.id, products[1]!.id] });
@@ -212,7 +189,7 @@ describe("collection changes in the Shopify admin", () => {
     expect(app.received.map((r) => r.topic)).toEqual(["collections/update", "collections/delete"]);
     for (const webhook of app.received) {
       expect(webhook.valid).toBe(true);
-      expect(validate(webhook.topic, webhook.body)).toBe(true);
+      expect(matchesWebhookSchema(webhook.topic, webhook.body)).toBe(true);
       expect(webhook.body.admin_graphql_api_id).toBe(holiday.id);
     }
     expect(app.received[0]!.body).toMatchObject({ title: "Holiday Picks", handle: "holiday-picks", updated_at: expect.stringMatching(/-0[45]:00$/) });

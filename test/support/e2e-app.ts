@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { chromium, type Browser, type FrameLocator, type Page } from "playwright-core";
 import { startHarness, type RunningHarness } from "../harness/server";
-import { startSimulatorServer, type RunningSimulator } from "../simulator";
+import { startSimulatorServer, type OrderSummary, type RunningSimulator } from "../simulator";
 import { ensureProductionBuild } from "./build";
 import { createMigratedDatabase, dropDatabase } from "./database";
 import { freePort, startService, stopServices, waitForHttp, type Service } from "./processes";
@@ -31,6 +31,12 @@ export interface E2eAppOptions {
   /** Names the artifacts folder (test/artifacts/e2e/<name>/). */
   name: string;
   shopName?: string;
+}
+
+/** What the store simulator answers to POST /orders, as far as the tests read it. */
+export interface PlacedOrders {
+  orders: OrderSummary[];
+  deliveries: { state: string; lastStatus: number | null }[];
 }
 
 /**
@@ -149,6 +155,40 @@ export class E2eApp {
   /** Waits until the app in the frame has hydrated (App Bridge's navigation listener is in place). */
   async appReady(): Promise<void> {
     await this.app.locator("html[data-harness-app-ready]").waitFor({ state: "attached", timeout: 20_000 });
+  }
+
+  /** Opens the admin afresh, as the merchant does: the harness's shell with the app's home (the leaderboard) ready. */
+  async openAdmin(): Promise<void> {
+    await this.page.goto(`${this.harness!.url}/admin`);
+    await this.app.getByRole("heading", { name: "Leaderboard" }).waitFor({ timeout: 20_000 });
+    await this.appReady();
+  }
+
+  /**
+   * Adds a creator to the shop through the app's own model, for tests whose subject is not the creator form: no
+   * email, referrers or customer account. Answers the creator's id.
+   */
+  async addCreator(creator: { name: string; handle: string; discountCode: string; revenueSharePercent: string }): Promise<string> {
+    // Imported here, not at the top: the app's models connect on import, and only start() points them at the e2e database.
+    const { createCreator } = await import("~/models/creator.server");
+    const shop = await this.seed!.prisma.shop.findUniqueOrThrow({ where: { domain: this.shop.domain } });
+    const created = await createCreator(shop.id, { ...creator, email: "", referrerDomains: "", customerGid: "" });
+    if (!created.ok) throw new Error(`${creator.name} was not created: ${JSON.stringify(created.fieldErrors)}`);
+    return created.creatorId;
+  }
+
+  /**
+   * A shopper's orders, placed in the store simulator (`body` as its POST /orders takes it: code, count…); it
+   * answers once it has delivered their webhooks to the app.
+   */
+  async placeOrders(body: Record<string, unknown>): Promise<PlacedOrders> {
+    const placed = await fetch(`${this.simulator!.url}/orders`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (placed.status !== 201) throw new Error(`The simulator refused the orders (${placed.status}): ${await placed.text()}`);
+    return (await placed.json()) as PlacedOrders;
   }
 
   /**

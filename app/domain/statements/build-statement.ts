@@ -1,6 +1,7 @@
 import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns";
 import { payPeriodBounds } from "../commissions/pay-period";
+import { LEDGER_KIND_LABELS } from "../ledger/entry-kind-labels";
 import { statusOf, type EntryStatus } from "../ledger/entry-status";
 import { convertToPayoutCurrency } from "../ledger/payout-fx";
 import { statementCutoff, statementPeriodOf, type StatementCadence, type StatementPeriod } from "./statement-periods";
@@ -67,21 +68,6 @@ const GROUP_OF: Record<StatementEntryKind, StatementLineGroup> = {
   DRAW_RECOVERY: "PERIOD_PAY",
   ADJUSTMENT: "ADJUSTMENTS",
   REVERSAL: "REVERSALS",
-};
-
-const KIND_LABELS: Record<StatementEntryKind, string> = {
-  COMMISSION: "Commission",
-  CPA: "CPA",
-  TIER_ADJUSTMENT: "Tier top-up",
-  BONUS: "Bonus",
-  RETAINER: "Retainer",
-  BASE_FEE: "Base fee",
-  FLAT_FEE: "Flat fee",
-  CAP_ADJUSTMENT: "Cap",
-  DRAW_ADVANCE: "Draw advance",
-  DRAW_RECOVERY: "Draw recovery",
-  ADJUSTMENT: "Adjustment",
-  REVERSAL: "Reversal",
 };
 
 export const PAYOUT_METHOD_LABELS = { PAYPAL: "PayPal", BANK_TRANSFER: "Bank transfer", OTHER: "Other" } as const;
@@ -282,7 +268,7 @@ export function buildStatement(input: StatementInput): Statement {
     }
     lines.push({
       group: GROUP_OF[entry.kind],
-      label: entry.kind === "REVERSAL" && entry.clawback ? "Clawback" : KIND_LABELS[entry.kind],
+      label: entry.kind === "REVERSAL" && entry.clawback ? "Clawback" : LEDGER_KIND_LABELS[entry.kind],
       date: day(entry.order && entry.kind !== "REVERSAL" ? entry.order.processedAt : instant, timezone),
       orderName: entry.order?.name ?? null,
       description: entry.reason,

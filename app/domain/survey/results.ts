@@ -1,6 +1,7 @@
 import { tz } from "@date-fns/tz";
 import { format } from "date-fns";
 import { conversionRateBasisPoints } from "~/domain/metrics/conversion-rate";
+import { METHOD_OF_KIND } from "~/domain/attribution/attribute-order";
 import { SIGNAL_KINDS, type AttributionMethod, type SignalKind } from "~/domain/attribution/types";
 import { optionKindOf, type SurveyOptionKind } from "./options";
 
@@ -74,16 +75,11 @@ export interface SurveyResults {
   };
 }
 
-const TRACKING_KINDS: ReadonlySet<string> = new Set<SignalKind>(SIGNAL_KINDS.filter((kind) => kind !== "survey"));
-const TRACKING_METHODS: ReadonlySet<AttributionMethod> = new Set([
-  "DISCOUNT_CODE",
-  "TRACKING_LINK",
-  "UTM",
-  "REF_PARAM",
-  "CART_ATTRIBUTE",
-  "REFERRING_SITE",
-  "CUSTOMER_JOURNEY",
-]);
+/** An order's own tracking: every signal but the survey. */
+const trackingKinds: readonly SignalKind[] = SIGNAL_KINDS.filter((kind) => kind !== "survey");
+const TRACKING_KINDS: ReadonlySet<string> = new Set<SignalKind>(trackingKinds);
+/** The verdict methods those signals decide, by the attribution engine's own mapping. */
+const TRACKING_METHODS: ReadonlySet<AttributionMethod> = new Set(trackingKinds.map((kind) => METHOD_OF_KIND[kind]));
 
 /**
  * The creator an order's own tracking names, leaving the survey aside: the credited creator when a tracking signal

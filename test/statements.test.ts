@@ -15,7 +15,13 @@ import { statementPeriodByKey } from "~/domain/statements/statement-periods";
 import { startStatementsWorker } from "~/jobs/statements-worker.server";
 import { getCreator, updateCreator } from "~/models/creator.server";
 import { creatorBalances } from "~/models/ledger.server";
-import { addExchangeRate, periodCreatorStatuses, setStatementsExcluded } from "~/models/statements.server";
+import {
+  addExchangeRate,
+  getStatementSettings,
+  periodCreatorStatuses,
+  setStatementsExcluded,
+  updateStatementSettings,
+} from "~/models/statements.server";
 import { createRedis, STATEMENTS_QUEUE, statementsJobId, type StatementsJob } from "~/queues.server";
 import { deliverStatement, resendStatement } from "~/services/deliver-statement.server";
 import { loadStatementSubject, prepareStatement } from "~/services/prepare-statement.server";
@@ -162,6 +168,23 @@ describe("a creator's statement", () => {
     // Asked again (a retry, a second sweep, a merchant's Send): nothing more is sent.
     expect(await deliverStatement(mailer, { shopId: shop.id, creatorId: ada.id, periodKey: MARCH })).toEqual({ outcome: "ALREADY_SENT" });
     expect(messagesTo("ada@example.com")).toHaveLength(1);
+  });
+
+  it("shows the shop's logo when the merchant gave an https image, and refuses any other address", async () => {
+    const { shop, ada } = await adaInMarch();
+    const settings = { cadence: "MONTHLY", autoSend: "on" };
+    expect(await updateStatementSettings(shop.id, { ...settings, logoUrl: "http://shop.example/logo.png" })).toEqual({
+      ok: false,
+      fieldErrors: { logoUrl: expect.stringMatching(/https address of an image/) },
+    });
+    expect(await updateStatementSettings(shop.id, { ...settings, logoUrl: "javascript:alert(1)" })).toMatchObject({ ok: false });
+    expect((await getStatementSettings(shop.id)).logoUrl).toBeNull();
+
+    const logoUrl = "https://cdn.shopify.com/s/files/1/0001/files/logo.png";
+    expect(await updateStatementSettings(shop.id, { ...settings, logoUrl })).toEqual({ ok: true });
+    expect(await deliverStatement(mailer, { shopId: shop.id, creatorId: ada.id, periodKey: MARCH })).toMatchObject({ outcome: "SENT" });
+    const [message] = messagesTo("ada@example.com").filter((m) => m.html?.includes(shop.name));
+    expect(message!.html).toContain(`<img src="${logoUrl}"`);
   });
 
   it("is in the creator's payout currency at the exchange rate locked when it is generated, and waits for a rate", async () => {

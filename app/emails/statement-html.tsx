@@ -38,10 +38,14 @@ const RESPONSIVE_CSS = `
 export interface StatementHtmlOptions {
   /** Where replies go, said in the footer. */
   replyTo?: string | null;
+  /** The shop's logo, above its name. */
+  logoUrl?: string | null;
 }
 
 export function renderStatementHtml(document: StatementDocument, options: StatementHtmlOptions = {}): string {
-  return `<!DOCTYPE html>${renderToStaticMarkup(<StatementEmail document={document} replyTo={options.replyTo ?? null} />)}`;
+  return `<!DOCTYPE html>${renderToStaticMarkup(
+    <StatementEmail document={document} replyTo={options.replyTo ?? null} logoUrl={options.logoUrl ?? null} />,
+  )}`;
 }
 
 function Amount({ minor, shopMinor, currency, shopCurrency, show }: { minor: bigint; shopMinor: bigint | null; currency: string; shopCurrency: string; show: boolean }) {
@@ -93,7 +97,15 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-function StatementEmail({ document, replyTo }: { document: StatementDocument; replyTo: string | null }) {
+function StatementEmail({
+  document,
+  replyTo,
+  logoUrl,
+}: {
+  document: StatementDocument;
+  replyTo: string | null;
+  logoUrl: string | null;
+}) {
   const { statement } = document;
   const { balance, split } = summaryRows(statement);
   const rate = rateSentence(document);
@@ -116,6 +128,14 @@ function StatementEmail({ document, replyTo }: { document: StatementDocument; re
                   <tbody>
                     <tr>
                       <td className="statement-card" style={{ padding: 32 }}>
+                        {logoUrl ? (
+                          <img
+                            src={logoUrl}
+                            alt=""
+                            height={48}
+                            style={{ display: "block", height: 48, width: "auto", maxWidth: 240, margin: "0 0 12px", border: 0 }}
+                          />
+                        ) : null}
                         <div style={{ fontSize: 22, fontWeight: 700, letterSpacing: "-0.01em" }}>{document.shopName}</div>
                         <h1 style={{ fontSize: 18, fontWeight: 600, margin: "6px 0 16px", color: MUTED }}>Statement for {document.periodLabel}</h1>
                         <p style={{ fontSize: 14, lineHeight: "20px", margin: "0 0 12px" }}>{greeting(document)}</p>

@@ -12,6 +12,7 @@ export interface StatementEnvelope {
   fromName: string;
   fromAddress: string;
   replyTo: string | null;
+  logoUrl: string | null;
   /** The Statement row's id, in a header so a message in any mailbox names its statement. */
   statementId: string;
 }
@@ -26,7 +27,7 @@ export async function composeStatementMessage(document: StatementDocument, envel
     replyTo: envelope.replyTo,
     subject: subject(document),
     text: renderStatementText(document, { replyTo: envelope.replyTo }),
-    html: renderStatementHtml(document, { replyTo: envelope.replyTo }),
+    html: renderStatementHtml(document, { replyTo: envelope.replyTo, logoUrl: envelope.logoUrl }),
     headers: { "X-Creator-Ledger-Statement": envelope.statementId },
     attachments: [
       { filename: `${base}.csv`, content: renderStatementCsv(document), contentType: "text/csv; charset=utf-8" },

@@ -20,6 +20,7 @@ export interface StatementSettingsView {
   autoSend: boolean;
   fromName: string | null;
   replyTo: string | null;
+  logoUrl: string | null;
   historyCutoffAt: Date | null;
 }
 
@@ -28,13 +29,21 @@ export const DEFAULT_STATEMENT_SETTINGS: StatementSettingsView = {
   autoSend: true,
   fromName: null,
   replyTo: null,
+  logoUrl: null,
   historyCutoffAt: null,
 };
 
 export async function getStatementSettings(shopId: string): Promise<StatementSettingsView> {
   const row = await prisma.statementSettings.findUnique({ where: { shopId } });
   return row
-    ? { cadence: row.cadence, autoSend: row.autoSend, fromName: row.fromName, replyTo: row.replyTo, historyCutoffAt: row.historyCutoffAt }
+    ? {
+        cadence: row.cadence,
+        autoSend: row.autoSend,
+        fromName: row.fromName,
+        replyTo: row.replyTo,
+        logoUrl: row.logoUrl,
+        historyCutoffAt: row.historyCutoffAt,
+      }
     : DEFAULT_STATEMENT_SETTINGS;
 }
 
@@ -55,6 +64,12 @@ const statementSettingsSchema = z.object({
       .regex(/^[^\r\n<>"]*$/, "The sender name cannot contain line breaks, quotes or angle brackets"),
   ),
   replyTo: optional(z.email("Enter an email address for replies, like payouts@yourshop.com").max(254)),
+  // Mail clients load the image themselves: only https, so it shows without mixed-content warnings.
+  logoUrl: optional(
+    z
+      .url({ protocol: /^https$/, error: "Enter the https address of an image, like https://cdn.shopify.com/…/logo.png" })
+      .max(2048, "Keep the logo address under 2,048 characters"),
+  ),
 });
 
 export type StatementSettingsFieldErrors = Partial<Record<keyof z.input<typeof statementSettingsSchema>, string>>;
@@ -64,7 +79,7 @@ export async function updateStatementSettings(
   shopId: string,
   raw: Record<string, unknown>,
 ): Promise<{ ok: true } | { ok: false; fieldErrors: StatementSettingsFieldErrors }> {
-  const parsed = statementSettingsSchema.safeParse({ cadence: "", fromName: "", replyTo: "", ...raw });
+  const parsed = statementSettingsSchema.safeParse({ cadence: "", fromName: "", replyTo: "", logoUrl: "", ...raw });
   if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error) };
   await prisma.statementSettings.upsert({ where: { shopId }, create: { shopId, ...parsed.data }, update: parsed.data });
   return { ok: true };

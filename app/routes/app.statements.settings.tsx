@@ -39,7 +39,13 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     shopName: shop.name,
     shopCurrency: shop.currencyCode,
     timezone: shop.timezone,
-    settings: { cadence: settings.cadence, autoSend: settings.autoSend, fromName: settings.fromName ?? "", replyTo: settings.replyTo ?? "" },
+    settings: {
+      cadence: settings.cadence,
+      autoSend: settings.autoSend,
+      fromName: settings.fromName ?? "",
+      replyTo: settings.replyTo ?? "",
+      logoUrl: settings.logoUrl ?? "",
+    },
     rates: rates.map((rate) => ({ ...rate, enteredOn: format(new TZDate(rate.enteredAt.getTime(), shop.timezone), "MMM d, yyyy") })),
     missingRates: needed.filter((code) => !rates.some((rate) => rate.currencyCode === code)),
     currencies: payoutCurrencyOptions().filter((code) => code !== shop.currencyCode),
@@ -134,6 +140,16 @@ export default function StatementSettingsPage() {
                   onChange={(replyTo) => setValues((current) => ({ ...current, replyTo }))}
                   error={settingsErrors.replyTo}
                   helpText="Where creators' replies to a statement go. Optional."
+                  autoComplete="off"
+                />
+                <TextField
+                  label="Logo image address"
+                  name="logoUrl"
+                  type="url"
+                  value={values.logoUrl}
+                  onChange={(logoUrl) => setValues((current) => ({ ...current, logoUrl }))}
+                  error={settingsErrors.logoUrl}
+                  helpText="Shown above your shop's name in statement emails: an https link to an image, for example one uploaded to Content › Files in Shopify. Optional."
                   autoComplete="off"
                 />
               </FormLayout>

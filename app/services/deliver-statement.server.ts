@@ -114,6 +114,7 @@ async function sendAttempt(
     fromName: settings.fromName ?? subject.shop.name,
     fromAddress: mailer.fromAddress,
     replyTo: settings.replyTo,
+    logoUrl: settings.logoUrl,
     statementId: statement.id,
   });
 

@@ -24,7 +24,7 @@ export async function previewStatement(shopId: string, creatorId: string, period
   return {
     ok: true,
     creatorName: subject.creator.name,
-    html: renderStatementHtml(prepared.document, { replyTo: settings.replyTo }),
+    html: renderStatementHtml(prepared.document, { replyTo: settings.replyTo, logoUrl: settings.logoUrl }),
     generated: prepared.row !== null,
     payoutCurrency: prepared.payoutCurrency,
     fxRate: prepared.fxRate,

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "StatementSettings" ADD COLUMN     "logoUrl" TEXT;
+

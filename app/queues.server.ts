@@ -106,42 +106,43 @@ export function createShopifyAdminQueue(connection: ConnectionOptions): Queue<Sh
 }
 
 declare global {
-  var __creatorLedgerWebQueues: Map<string, Queue> | undefined;
-  var __creatorLedgerWebRedis: Redis | undefined;
+  var __creatorLedgerWebHandles: Map<string, unknown> | undefined;
 }
 
 /**
- * The web process's own Redis connection for short commands (rate limits), failing fast like the queue handles;
- * opened on first use and closed on shutdown. Keys go under QUEUE_PREFIX too, so runs sharing a Redis stay apart.
+ * One handle per web process, opened on first use, kept on globalThis so Vite's reloads share it, and closed on
+ * shutdown so the process can exit.
+ */
+function webHandle<T>(key: string, open: () => T, close: (handle: T) => void): T {
+  const handles = (globalThis.__creatorLedgerWebHandles ??= new Map());
+  if (!handles.has(key)) {
+    const handle = open();
+    handles.set(key, handle);
+    const shutdown = () => close(handle);
+    process.once("SIGTERM", shutdown);
+    process.once("SIGINT", shutdown);
+  }
+  return handles.get(key) as T;
+}
+
+/**
+ * The web process's own Redis connection for short commands (rate limits), failing fast like the queue handles.
+ * Keys go under QUEUE_PREFIX too, so runs sharing a Redis stay apart.
  */
 export function webRedis(): Redis {
-  if (!globalThis.__creatorLedgerWebRedis) {
-    const connection = createRedis({ failFast: true });
-    globalThis.__creatorLedgerWebRedis = connection;
-    const close = () => connection.disconnect();
-    process.once("SIGTERM", close);
-    process.once("SIGINT", close);
-  }
-  return globalThis.__creatorLedgerWebRedis;
+  return webHandle("redis", () => createRedis({ failFast: true }), (connection) => connection.disconnect());
 }
 
-/**
- * The web process's handle on a queue, opened on first use (kept on globalThis so Vite's reloads share it) and
- * closed on shutdown so the process can exit.
- */
+/** The web process's handle on a queue, on a fail-fast connection of its own. */
 function webQueue<T>(name: string, create: (connection: ConnectionOptions) => Queue<T>): Queue<T> {
-  const queues = (globalThis.__creatorLedgerWebQueues ??= new Map());
-  let queue = queues.get(name) as Queue<T> | undefined;
-  if (!queue) {
-    const connection = createRedis({ failFast: true });
-    const opened = create(connection);
-    queues.set(name, opened as Queue);
-    const close = () => void opened.close().finally(() => connection.disconnect());
-    process.once("SIGTERM", close);
-    process.once("SIGINT", close);
-    queue = opened;
-  }
-  return queue;
+  return webHandle(
+    `queue:${name}`,
+    () => {
+      const connection = createRedis({ failFast: true });
+      return { queue: create(connection), connection };
+    },
+    ({ queue, connection }) => void queue.close().finally(() => connection.disconnect()),
+  ).queue;
 }
 
 /** Webhooks enqueue the inbox event they stored. */
@@ -186,25 +187,17 @@ export interface JobQueues {
   queues: Record<QueueName, Queue>;
 }
 
-declare global {
-  var __creatorLedgerJobReader: Redis | undefined;
-}
-
 /**
  * The web process's queues for the background jobs page, with a connection of its own for reading their jobs. Unlike
  * the fail-fast handles it waits for its first connect (a page is not a webhook), but gives up after one retry.
  */
 export function webJobQueues(): JobQueues {
-  let redis = globalThis.__creatorLedgerJobReader;
-  if (!redis) {
-    const opened = new Redis(env().REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2_000 });
-    globalThis.__creatorLedgerJobReader = redis = opened;
-    const close = () => opened.disconnect();
-    process.once("SIGTERM", close);
-    process.once("SIGINT", close);
-  }
   return {
-    redis,
+    redis: webHandle(
+      "job-reader",
+      () => new Redis(env().REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2_000 }),
+      (connection) => connection.disconnect(),
+    ),
     queues: {
       [INBOX_QUEUE]: inboxQueue(),
       [COMMISSIONS_QUEUE]: commissionsQueue(),

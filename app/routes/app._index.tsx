@@ -22,11 +22,10 @@ import {
   type LeaderboardSortKey,
   type SortDirection,
 } from "~/models/leaderboard.server";
-import { requireShop } from "~/models/shop.server";
-import { authenticate } from "~/shopify.server";
 import { DateRangeCard } from "~/components/DateRangeForm";
 import { EMPTY_STATE_IMAGE } from "~/components/empty-state-image";
 import { formatConversionRate } from "~/domain/metrics/conversion-rate";
+import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 
 interface LeaderboardRowJson {
@@ -51,8 +50,7 @@ interface LeaderboardData {
 }
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await authenticateShop(request);
   const params = new URL(request.url).searchParams;
   const { sort, direction } = parseLeaderboardSort(params);
   const parsed = parseLeaderboardRange(params, shop.timezone);

@@ -24,12 +24,10 @@ import { signalLabel } from "~/components/attribution-labels";
 import { LIMITS, type AttributionRulesFieldErrors, type AttributionRulesFormField } from "~/domain/attribution/rules";
 import { SIGNAL_KINDS, type SignalKind } from "~/domain/attribution/types";
 import { getAttributionRules, saveAttributionRules } from "~/models/attribution-rules.server";
-import { requireShop } from "~/models/shop.server";
-import { authenticate } from "~/shopify.server";
+import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await authenticateShop(request);
   const { formValues } = await getAttributionRules(shop.id);
   return { formValues };
 };
@@ -37,8 +35,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 type ActionData = { saved: true } | { saved: false; fieldErrors: AttributionRulesFieldErrors };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await authenticateShop(request);
   const result = await saveAttributionRules(shop.id, Object.fromEntries(await request.formData()));
   if (!result.ok) return data<ActionData>({ saved: false, fieldErrors: result.fieldErrors }, { status: 400 });
   return data<ActionData>({ saved: true });

@@ -7,12 +7,10 @@ import { Page } from "@shopify/polaris";
 import { CreatorForm } from "~/components/CreatorForm";
 
 import { getCreator, updateCreator } from "~/models/creator.server";
-import { requireShop } from "~/models/shop.server";
-import { authenticate } from "~/shopify.server";
+import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await authenticateShop(request);
   // Scoped by shop: another shop's creator id is as unknown as a made-up one.
   const creator = await getCreator(shop.id, params.creatorId ?? "");
   if (!creator) throw creatorNotFound();
@@ -20,8 +18,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await authenticateShop(request);
   const formData = await request.formData();
   const result = await updateCreator(shop.id, params.creatorId ?? "", Object.fromEntries(formData));
   if (!result) throw creatorNotFound();

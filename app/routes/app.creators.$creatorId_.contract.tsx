@@ -36,10 +36,9 @@ import {
   type VersionStatus,
 } from "~/models/contract.server";
 import { getCreator } from "~/models/creator.server";
-import { requireShop } from "~/models/shop.server";
 import { collectionSyncViews, type CollectionSyncView } from "~/services/collection-sync.server";
 import { previewContract } from "~/services/preview-contract.server";
-import { authenticate } from "~/shopify.server";
+import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 /** An instant as the merchant reads it: in the shop's timezone. */
 function shopTime(instant: Date, timezone: string): string {
@@ -47,8 +46,7 @@ function shopTime(instant: Date, timezone: string): string {
 }
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await authenticateShop(request);
   // Scoped by shop: another shop's creator id is as unknown as a made-up one.
   const creator = await getCreator(shop.id, params.creatorId ?? "");
   if (!creator) throw creatorNotFound();
@@ -113,8 +111,7 @@ type ActionData =
   | { intent: "save"; saved: { effectiveFrom: string; scheduled: boolean } };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await authenticateShop(request);
   const creator = await getCreator(shop.id, params.creatorId ?? "");
   if (!creator) throw creatorNotFound();
   const formData = await request.formData();

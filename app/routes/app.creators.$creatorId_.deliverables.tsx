@@ -27,8 +27,7 @@ import { formatMoney } from "~/domain/money";
 import { currentContract } from "~/models/contract.server";
 import { getCreator } from "~/models/creator.server";
 import { addDeliverable, listDeliverables, type DeliverableFieldErrors } from "~/models/deliverable.server";
-import { requireShop } from "~/models/shop.server";
-import { authenticate } from "~/shopify.server";
+import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 const KIND_LABELS: Record<DeliverableKind, string> = {
   POST: "Post",
@@ -43,8 +42,7 @@ const KIND_OPTIONS = (Object.entries(KIND_LABELS) as [DeliverableKind, string][]
 }));
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await authenticateShop(request);
   // Scoped by shop: another shop's creator id is as unknown as a made-up one.
   const creator = await getCreator(shop.id, params.creatorId ?? "");
   if (!creator) throw creatorNotFound();
@@ -78,8 +76,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 type ActionData = { fieldErrors: DeliverableFieldErrors } | { added: { id: string; title: string } };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await authenticateShop(request);
   const formData = await request.formData();
   const raw = Object.fromEntries(formData);
   const result = await addDeliverable(shop.id, params.creatorId ?? "", raw);

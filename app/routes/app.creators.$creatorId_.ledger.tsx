@@ -45,9 +45,9 @@ import {
   type AdjustmentFieldErrors,
   type PayoutSettingsFieldErrors,
 } from "~/models/ledger.server";
-import { requireShop } from "~/models/shop.server";
 import { parsePayoutForm, recordPayout, type RecordPayoutFieldErrors } from "~/services/record-payout.server";
-import { authenticate } from "~/shopify.server";
+import { authenticateShop } from "~/utils/authenticate-shop.server";
+import { WrapCell } from "~/components/WrapCell";
 
 const STATUS_TABS: { id: string; content: string; status: EntryStatus | null }[] = [
   { id: "all", content: "All", status: null },
@@ -61,8 +61,7 @@ const METHOD_LABELS = { PAYPAL: "PayPal", BANK_TRANSFER: "Bank transfer", OTHER:
 const METHOD_OPTIONS = Object.entries(METHOD_LABELS).map(([value, label]) => ({ value, label }));
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await authenticateShop(request);
   // Scoped by shop: another shop's creator id is as unknown as a made-up one.
   const creator = await getCreatorPayoutProfile(shop.id, params.creatorId ?? "");
   if (!creator) throw creatorNotFound();
@@ -122,8 +121,7 @@ type ActionData =
   | { intent: "settings"; saved: true };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await authenticateShop(request);
   const creatorId = params.creatorId ?? "";
   const raw = Object.fromEntries(await request.formData());
 
@@ -308,7 +306,7 @@ export default function LedgerPage() {
                       </IndexTable.Cell>
                       <IndexTable.Cell>
                         {/* Reasons are sentences: let them wrap instead of widening the table. */}
-                        <div style={{ whiteSpace: "normal", minWidth: "14rem" }}>
+                        <WrapCell minWidth="14rem">
                           <BlockStack gap="100">
                             <Text as="p">{entry.reason}</Text>
                             <Text as="span" variant="bodySm" tone="subdued">
@@ -323,7 +321,7 @@ export default function LedgerPage() {
                               ) : null}
                             </Text>
                           </BlockStack>
-                        </div>
+                        </WrapCell>
                       </IndexTable.Cell>
                       <IndexTable.Cell>
                         <Text as="span" alignment="end" numeric>

@@ -25,7 +25,6 @@ import { z } from "zod";
 import { creatorNotFound } from "~/components/CreatorErrorBoundary";
 import { EMPTY_STATE_IMAGE } from "~/components/empty-state-image";
 import { getCreator, listCreatorDiscountCodes } from "~/models/creator.server";
-import { requireShop } from "~/models/shop.server";
 import {
   createTrackingLink,
   listTrackingLinks,
@@ -36,7 +35,7 @@ import {
 import { AdminApiThrottledError, adminGraphqlFrom } from "~/services/admin-api.server";
 import { createCodeInShopify, linkExistingCode } from "~/services/discount-codes.server";
 import { storefrontBase } from "~/services/follow-tracking-link.server";
-import { authenticate } from "~/shopify.server";
+import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 /** Every platform a link can be shared on (its utm_source), as merchants read it. */
 const PLATFORM_LABELS: Record<Platform, string> = {
@@ -60,8 +59,7 @@ const PLATFORM_OPTIONS = (Object.entries(PLATFORM_LABELS) as [Platform, string][
 const ORIGIN_LABELS = { CREATED_IN_APP: "Created in Creator Ledger", LINKED: "Existing Shopify code" } as const;
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await authenticateShop(request);
   // Scoped by shop: another shop's creator id is as unknown as a made-up one.
   const creator = await getCreator(shop.id, params.creatorId ?? "");
   if (!creator) throw creatorNotFound();
@@ -114,8 +112,7 @@ type ActionData =
   | { intent: string; error: string };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { session, admin } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop, admin } = await authenticateShop(request);
   const creator = await getCreator(shop.id, params.creatorId ?? "");
   if (!creator) throw creatorNotFound();
   const raw = Object.fromEntries(await request.formData());

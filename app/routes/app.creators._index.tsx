@@ -3,9 +3,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
 import { Banner, BlockStack, Card, EmptyState, IndexTable, Link, Page, Text } from "@shopify/polaris";
 import { listCreators } from "~/models/creator.server";
-import { requireShop } from "~/models/shop.server";
-import { authenticate } from "~/shopify.server";
 import { EMPTY_STATE_IMAGE } from "~/components/empty-state-image";
+import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 
 /** `?saved=` values the creator forms redirect with, and what the list then says. */
@@ -15,8 +14,7 @@ const SAVED_MESSAGES: Record<string, string> = {
 };
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await authenticateShop(request);
   return { creators: await listCreators(shop.id) };
 };
 

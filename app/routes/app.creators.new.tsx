@@ -4,18 +4,15 @@ import { useActionData } from "@remix-run/react";
 import { Page } from "@shopify/polaris";
 import { CreatorForm, EMPTY_CREATOR_FORM } from "~/components/CreatorForm";
 import { createCreator } from "~/models/creator.server";
-import { requireShop } from "~/models/shop.server";
-import { authenticate } from "~/shopify.server";
+import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  await requireShop(session.shop);
+  await authenticateShop(request);
   return null;
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await authenticateShop(request);
   const formData = await request.formData();
   const result = await createCreator(shop.id, Object.fromEntries(formData));
   if (!result.ok) return data({ fieldErrors: result.fieldErrors }, { status: 400 });

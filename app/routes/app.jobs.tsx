@@ -31,14 +31,12 @@ import {
   type FailedJob,
   type QueueCounts,
 } from "~/models/background-jobs.server";
-import { requireShop } from "~/models/shop.server";
 import { webJobQueues } from "~/queues.server";
-import { authenticate } from "~/shopify.server";
 import { logger } from "~/utils/logger.server";
+import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await authenticateShop(request);
   const when = (date: Date) => format(new TZDate(date.getTime(), shop.timezone), "MMM d, yyyy, h:mm a");
   const inbox = await inboxHealth(shop);
   // Streamed in after the page: when Redis does not answer, the page says so and the inbox (PostgreSQL) still shows.
@@ -63,8 +61,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 type ActionData = { ok: true; message: string } | { ok: false; error: string };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await authenticateShop(request);
   const form = Object.fromEntries(await request.formData());
   switch (form.intent) {
     case "retry": {

@@ -36,7 +36,6 @@ import { LEDGER_KIND_LABELS } from "~/domain/ledger/entry-kind-labels";
 import { useSubmitting } from "~/components/use-submitting";
 import { EvidenceTable } from "~/components/EvidenceTable";
 import { getOrderDetail, listCreatorOptions, type OrderDetail } from "~/models/order.server";
-import { requireShop } from "~/models/shop.server";
 import {
   REASON_MAX_LENGTH,
   approveReview,
@@ -47,7 +46,8 @@ import {
   type ReviewFieldErrors,
   type ReviewResult,
 } from "~/services/attribution-review.server";
-import { authenticate } from "~/shopify.server";
+import { authenticateShop } from "~/utils/authenticate-shop.server";
+import { WrapCell } from "~/components/WrapCell";
 
 /** The override form's value for "credit nobody". */
 const NOBODY = "nobody";
@@ -57,8 +57,7 @@ function orderNotFound(): Response {
 }
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await authenticateShop(request);
   // Scoped by shop: another shop's order id is as unknown as a made-up one.
   const order = await getOrderDetail(shop.id, params.orderId ?? "", shop.timezone);
   if (!order) throw orderNotFound();
@@ -80,8 +79,8 @@ const SUCCESS: Record<Intent, string> = {
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const context = await authenticate.admin(request);
-  const shop = await requireShop(context.session.shop);
+  const context = await authenticateShop(request);
+  const { shop } = context;
   const orderId = params.orderId ?? "";
   const form = await request.formData();
   const text = (name: string) => {
@@ -395,7 +394,7 @@ function LedgerCard({ order }: { order: OrderDetail }) {
               <IndexTable.Cell>{entry.creatorName}</IndexTable.Cell>
               <IndexTable.Cell>{LEDGER_KIND_LABELS[entry.kind]}</IndexTable.Cell>
               <IndexTable.Cell>
-                <div style={{ whiteSpace: "normal", minWidth: "14rem" }}>{entry.reason}</div>
+                <WrapCell minWidth="14rem">{entry.reason}</WrapCell>
               </IndexTable.Cell>
               <IndexTable.Cell>
                 <Badge tone={ENTRY_STATUS_BADGES[entry.status].tone}>{ENTRY_STATUS_BADGES[entry.status].label}</Badge>
@@ -447,7 +446,7 @@ function AuditCard({ order }: { order: OrderDetail }) {
                 {audit.from === audit.to ? audit.to ?? "Nobody" : `${audit.from ?? "Nobody"} → ${audit.to ?? "Nobody"}`}
               </IndexTable.Cell>
               <IndexTable.Cell>
-                <div style={{ whiteSpace: "normal", minWidth: "12rem" }}>{audit.reason || "—"}</div>
+                <WrapCell minWidth="12rem">{audit.reason || "—"}</WrapCell>
               </IndexTable.Cell>
             </IndexTable.Row>
           ))}

@@ -25,12 +25,10 @@ import {
   listOrders,
   parseOrderListQuery,
 } from "~/models/order.server";
-import { requireShop } from "~/models/shop.server";
-import { authenticate } from "~/shopify.server";
+import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await authenticateShop(request);
   const query = parseOrderListQuery(new URL(request.url).searchParams);
   const [page, creators] = await Promise.all([listOrders(shop.id, shop.timezone, query), listCreatorOptions(shop.id)]);
   return {

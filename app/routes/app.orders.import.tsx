@@ -6,21 +6,18 @@ import { useEffect, useState } from "react";
 import { prisma } from "~/db.server";
 import { enqueueSyncStep } from "~/jobs/shopify-admin-worker.server";
 import { defaultImportSince, importSince, orderSyncProgress, type OrderSyncProgress } from "~/models/order-sync.server";
-import { requireShop } from "~/models/shop.server";
 import { shopifyAdminQueue } from "~/queues.server";
 import { OrderSyncRunningError, startOrderSync } from "~/services/order-sync.server";
-import { authenticate } from "~/shopify.server";
+import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await authenticateShop(request);
   const progress = await orderSyncProgress(shop);
   return { ...progress, defaultSince: defaultImportSince(shop), timezone: shop.timezone };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await authenticateShop(request);
   const since = importSince(shop, Object.fromEntries(await request.formData()));
   if (!since.ok) return data({ started: false as const, fieldErrors: since.fieldErrors, formError: null }, { status: 400 });
   try {

@@ -21,14 +21,12 @@ import {
 import { EMPTY_STATE_IMAGE } from "~/components/empty-state-image";
 import { formatMoney } from "~/domain/money";
 import { listPayouts, unexportedPayPalPayouts } from "~/models/ledger.server";
-import { requireShop } from "~/models/shop.server";
-import { authenticate } from "~/shopify.server";
+import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 const METHOD_LABELS = { PAYPAL: "PayPal", BANK_TRANSFER: "Bank transfer", OTHER: "Other" } as const;
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await authenticateShop(request);
   const requested = Number(new URL(request.url).searchParams.get("page") ?? "1");
   const page = Number.isInteger(requested) && requested >= 1 ? requested : 1;
   const [list, unexported] = await Promise.all([listPayouts(shop.id, { page }), unexportedPayPalPayouts(shop.id)]);

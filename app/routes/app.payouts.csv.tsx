@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { requireShop } from "~/models/shop.server";
 import { markPayoutsExported, payoutsCsv } from "~/services/record-payout.server";
-import { authenticate } from "~/shopify.server";
+import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 /*
  * A PayPal Payouts Web upload file for the payouts named by `payoutId` (repeated). POST stamps them as exported,
@@ -28,14 +27,12 @@ async function csvResponse(shopId: string, payoutIds: string[], markExported: bo
 }
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await authenticateShop(request);
   return csvResponse(shop.id, new URL(request.url).searchParams.getAll("payoutId"), false);
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await authenticateShop(request);
   const formData = await request.formData();
   const payoutIds = formData.getAll("payoutId").filter((value): value is string => typeof value === "string");
   return csvResponse(shop.id, payoutIds, true);

@@ -3,18 +3,16 @@ import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, FormLayout, InlineStack, Page, TextField } from "@shopify/polaris";
 import { useState } from "react";
-import { requireShop, updateShopSettings, type ShopSettingsErrors } from "~/models/shop.server";
-import { authenticate } from "~/shopify.server";
+import { updateShopSettings, type ShopSettingsErrors } from "~/models/shop.server";
+import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await authenticateShop(request);
   return { holdDays: shop.holdDays, timezone: shop.timezone, currencyCode: shop.currencyCode };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await authenticateShop(request);
   const result = await updateShopSettings(shop.id, Object.fromEntries(await request.formData()));
   if (!result.ok) return data({ saved: false as const, fieldErrors: result.fieldErrors }, { status: 400 });
   return { saved: true as const, fieldErrors: {} as ShopSettingsErrors };

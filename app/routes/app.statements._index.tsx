@@ -31,15 +31,15 @@ import {
   type StatementPeriod,
 } from "~/domain/statements/statement-periods";
 import { enqueuePeriodStatements } from "~/jobs/statements-worker.server";
-import { requireShop } from "~/models/shop.server";
 import { getStatementSettings, listStatementRuns, periodCreatorStatuses, setStatementsExcluded } from "~/models/statements.server";
 import { statementsQueue } from "~/queues.server";
 import { staffActor } from "~/services/attribution-review.server";
 import { deliverStatement, resendStatement } from "~/services/deliver-statement.server";
 import { previewStatement } from "~/services/preview-statement.server";
 import { statementsDue } from "~/services/send-period-statements.server";
-import { authenticate } from "~/shopify.server";
 import { SmtpNotConfiguredError, smtpConfigured, statementMailerFromEnv } from "~/utils/mailer.server";
+import { authenticateShop } from "~/utils/authenticate-shop.server";
+import { WrapCell } from "~/components/WrapCell";
 
 const RECENT_PERIODS = 6;
 
@@ -56,8 +56,7 @@ const KIND_LABELS = { ORIGINAL: "Statement", RESEND: "Resend" } as const;
 const STATUS_LABELS = { SENDING: "Sending", SENT: "Sent", FAILED: "Failed", UNCONFIRMED: "Unconfirmed", SKIPPED: "Skipped" } as const;
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await authenticateShop(request);
   const params = new URL(request.url).searchParams;
   const now = new Date();
   const [settings, runs] = await Promise.all([getStatementSettings(shop.id), listStatementRuns(shop.id)]);
@@ -137,8 +136,8 @@ const actionSchema = z.discriminatedUnion("intent", [
 type ActionResult = { tone: "success" | "warning" | "critical"; title: string; message?: string; creatorId?: string };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const context = await authenticate.admin(request);
-  const shop = await requireShop(context.session.shop);
+  const context = await authenticateShop(request);
+  const { shop } = context;
   const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return data<ActionResult>({ tone: "critical", title: "This form has expired: reload the page and try again" }, { status: 400 });
   const form = parsed.data;
@@ -355,7 +354,7 @@ export default function StatementsPage() {
                     </BlockStack>
                   </IndexTable.Cell>
                   <IndexTable.Cell>
-                    <div style={{ whiteSpace: "normal", maxWidth: "22rem" }}>
+                    <WrapCell maxWidth="22rem">
                       <BlockStack gap="100">
                         <span>
                           <Badge tone={STATE_BADGES[creator.state].tone}>{STATE_BADGES[creator.state].label}</Badge>
@@ -371,7 +370,7 @@ export default function StatementsPage() {
                           </Text>
                         ) : null}
                       </BlockStack>
-                    </div>
+                    </WrapCell>
                   </IndexTable.Cell>
                   <IndexTable.Cell>
                     <Text as="span" alignment="end" numeric>
@@ -494,7 +493,7 @@ export default function StatementsPage() {
                     </Badge>
                   </IndexTable.Cell>
                   <IndexTable.Cell>
-                    <div style={{ whiteSpace: "normal", maxWidth: "30rem" }}>
+                    <WrapCell maxWidth="30rem">
                       <BlockStack gap="050">
                         {entry.to ? <Text as="span" variant="bodySm">{`To ${entry.to}`}</Text> : null}
                         {entry.messageId ? (
@@ -508,7 +507,7 @@ export default function StatementsPage() {
                           </Text>
                         ) : null}
                       </BlockStack>
-                    </div>
+                    </WrapCell>
                   </IndexTable.Cell>
                 </IndexTable.Row>
               ))}

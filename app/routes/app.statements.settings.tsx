@@ -7,7 +7,6 @@ import { format } from "date-fns";
 import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, List, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useSubmitting } from "~/components/use-submitting";
 import { payoutCurrencyOptions } from "~/models/ledger.server";
-import { requireShop } from "~/models/shop.server";
 import {
   addExchangeRate,
   getStatementSettings,
@@ -18,7 +17,7 @@ import {
   type ExchangeRateFieldErrors,
   type StatementSettingsFieldErrors,
 } from "~/models/statements.server";
-import { authenticate } from "~/shopify.server";
+import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 const CADENCE_OPTIONS = [
   { value: "MONTHLY", label: "Monthly (calendar months)" },
@@ -27,8 +26,7 @@ const CADENCE_OPTIONS = [
 ];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await authenticateShop(request);
   const [settings, rates, needed, excluded] = await Promise.all([
     getStatementSettings(shop.id),
     listExchangeRates(shop.id),
@@ -60,8 +58,7 @@ type ActionData =
   | { intent: "rate"; fieldErrors: ExchangeRateFieldErrors };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await authenticateShop(request);
   const raw = Object.fromEntries(await request.formData());
   if (raw.intent === "settings") {
     const result = await updateStatementSettings(shop.id, raw);

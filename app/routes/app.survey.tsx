@@ -35,21 +35,18 @@ import {
   type SurveySettingsFieldErrors,
   type SurveySettingsFormValues,
 } from "~/domain/survey/settings";
-import { requireShop } from "~/models/shop.server";
 import { getSurveySettingsPage, saveSurveySettings, surveySettingsFormInput } from "~/models/survey.server";
-import { authenticate } from "~/shopify.server";
+import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await authenticateShop(request);
   return getSurveySettingsPage(shop.id);
 };
 
 type ActionData = { saved: true } | { saved: false; fieldErrors: SurveySettingsFieldErrors };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await authenticateShop(request);
   const result = await saveSurveySettings(shop.id, surveySettingsFormInput(await request.formData()));
   if (!result.ok) return data<ActionData>({ saved: false, fieldErrors: result.fieldErrors }, { status: 400 });
   return data<ActionData>({ saved: true });

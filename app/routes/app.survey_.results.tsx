@@ -9,9 +9,8 @@ import { EMPTY_STATE_IMAGE } from "~/components/empty-state-image";
 import { formatConversionRate } from "~/domain/metrics/conversion-rate";
 import type { SurveyOptionKind } from "~/domain/survey/options";
 import { parseLeaderboardRange, type LeaderboardRange } from "~/models/leaderboard.server";
-import { requireShop } from "~/models/shop.server";
 import { loadSurveyResults, type SurveyResultsData } from "~/models/survey.server";
-import { authenticate } from "~/shopify.server";
+import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 interface ResultsData {
   range: LeaderboardRange;
@@ -20,8 +19,7 @@ interface ResultsData {
 }
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await authenticateShop(request);
   const parsed = parseLeaderboardRange(new URL(request.url).searchParams, shop.timezone);
   if (!parsed.ok)
     return data<ResultsData>({ range: parsed.range, error: parsed.error, results: null }, { status: 400 });

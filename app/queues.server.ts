@@ -8,6 +8,8 @@ export const COMMISSIONS_QUEUE = "commissions";
 export const SHOPIFY_ADMIN_QUEUE = "shopify-admin";
 /** Creator statements: one job per shop and closed period, plus the scheduled sweep that queues them. */
 export const STATEMENTS_QUEUE = "statements";
+/** Daily rollups behind the leaderboard, creator pages and dashboard: rebuilt per shop for the days that changed. */
+export const REPORTING_QUEUE = "reporting";
 
 export const JOB = {
   processInboxEvent: "process-inbox-event",
@@ -19,10 +21,12 @@ export const JOB = {
   syncOrders: "sync-orders",
   reconcileOrders: "reconcile-orders",
   syncCollection: "sync-collection",
+  refreshRollups: "refresh-rollups",
+  sweepRollups: "sweep-rollups",
 } as const;
 
 /** The queues, by name; every job a producer adds for a shop carries that shop's `shopId` in its data. */
-export const QUEUE_NAMES = [INBOX_QUEUE, COMMISSIONS_QUEUE, SHOPIFY_ADMIN_QUEUE, STATEMENTS_QUEUE] as const;
+export const QUEUE_NAMES = [INBOX_QUEUE, COMMISSIONS_QUEUE, SHOPIFY_ADMIN_QUEUE, STATEMENTS_QUEUE, REPORTING_QUEUE] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export type ShopifyAdminJob =
@@ -171,6 +175,12 @@ export function createStatementsQueue(connection: ConnectionOptions): Queue<Stat
   return createQueue(STATEMENTS_QUEUE, connection, { attempts: 6, delayMs: 60_000 });
 }
 
+export type ReportingJob = { kind: "refresh-rollups"; shopId: string } | { kind: "sweep"; shopId: "" };
+
+export function createReportingQueue(connection: ConnectionOptions): Queue<ReportingJob> {
+  return createQueue(REPORTING_QUEUE, connection, { attempts: 8, delayMs: 2_000 });
+}
+
 /** The merchant sends a period's statements from the admin. */
 export function statementsQueue(): Queue<StatementsJob> {
   return webQueue(STATEMENTS_QUEUE, createStatementsQueue);
@@ -203,6 +213,7 @@ export function webJobQueues(): JobQueues {
       [COMMISSIONS_QUEUE]: commissionsQueue(),
       [SHOPIFY_ADMIN_QUEUE]: shopifyAdminQueue(),
       [STATEMENTS_QUEUE]: statementsQueue(),
+      [REPORTING_QUEUE]: webQueue(REPORTING_QUEUE, createReportingQueue),
     },
   };
 }

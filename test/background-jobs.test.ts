@@ -23,11 +23,13 @@ import {
   createInboxQueue,
   createRedis,
   createShopifyAdminQueue,
+  createReportingQueue,
   createStatementsQueue,
   INBOX_QUEUE,
   inboxQueue,
   JOB,
   SHOPIFY_ADMIN_QUEUE,
+  REPORTING_QUEUE,
   STATEMENTS_QUEUE,
   statementsJobId,
   webJobQueues,
@@ -51,9 +53,10 @@ const inbox = createInboxQueue(connection);
 const commissions = createCommissionsQueue(connection);
 const shopifyAdmin = createShopifyAdminQueue(connection);
 const statements = createStatementsQueue(connection);
+const reporting = createReportingQueue(connection);
 const jobQueues: JobQueues = {
   redis: connection,
-  queues: { [INBOX_QUEUE]: inbox, [COMMISSIONS_QUEUE]: commissions, [SHOPIFY_ADMIN_QUEUE]: shopifyAdmin, [STATEMENTS_QUEUE]: statements },
+  queues: { [INBOX_QUEUE]: inbox, [COMMISSIONS_QUEUE]: commissions, [SHOPIFY_ADMIN_QUEUE]: shopifyAdmin, [STATEMENTS_QUEUE]: statements, [REPORTING_QUEUE]: reporting },
 };
 
 /** A handle on every queue, over one connection. */
@@ -63,6 +66,7 @@ function queuesOf(redis: Redis): JobQueues["queues"] {
     [COMMISSIONS_QUEUE]: createCommissionsQueue(redis),
     [SHOPIFY_ADMIN_QUEUE]: createShopifyAdminQueue(redis),
     [STATEMENTS_QUEUE]: createStatementsQueue(redis),
+    [REPORTING_QUEUE]: createReportingQueue(redis),
   };
 }
 

@@ -10,17 +10,21 @@ const SEARCH_DEBOUNCE_MS = 250;
 interface CatalogPickerProps {
   type: CatalogMatch["type"];
   label: string;
-  /** The product or collection chosen so far; null before one is picked (or after its name was edited). */
+  /** The product, collection or variant chosen so far; null before one is picked (or after its name was edited). */
   chosen: { gid: string; title: string } | null;
-  onChoose: (match: { gid: string; title: string } | null) => void;
+  /** The whole match is given (a variant's cost per item with it); null when the merchant edits the name away. */
+  onChoose: (match: CatalogMatch | null) => void;
   error?: string;
+  helpText?: string;
 }
 
+const NOUNS: Record<CatalogMatch["type"], string> = { PRODUCT: "products", COLLECTION: "collections", VARIANT: "products or variants" };
+
 /**
- * A product or collection, found by typing part of its title: the shop's catalog is searched through
+ * A product, collection or variant, found by typing part of its title (variants: or SKU): the shop's catalog is searched through
  * /app/catalog-search (Shopify's Admin API) as the merchant types, and picking a match chooses it.
  */
-export function CatalogPicker({ type, label, chosen, onChoose, error }: CatalogPickerProps) {
+export function CatalogPicker({ type, label, chosen, onChoose, error, helpText }: CatalogPickerProps) {
   const fetcher = useFetcher<CatalogSearchJson>();
   const [text, setText] = useState(chosen?.title ?? "");
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -51,15 +55,15 @@ export function CatalogPicker({ type, label, chosen, onChoose, error }: CatalogP
     const match = matches.find((m) => m.gid === selected[0]);
     if (!match) return;
     setText(match.title);
-    onChoose({ gid: match.gid, title: match.title });
+    onChoose(match);
   };
 
-  const noun = type === "PRODUCT" ? "products" : "collections";
+  const noun = NOUNS[type];
   const emptyState =
     fetcher.state === "idle" && fetcher.data ? (
       <div style={{ padding: "var(--p-space-300)" }}>
         <Text as="p" tone="subdued">
-          {fetcher.data.error ?? `No ${noun} have a title starting with that`}
+          {fetcher.data.error ?? (type === "VARIANT" ? "No product, variant or SKU starts with that" : `No ${noun} have a title starting with that`)}
         </Text>
       </div>
     ) : null;
@@ -80,6 +84,7 @@ export function CatalogPicker({ type, label, chosen, onChoose, error }: CatalogP
           placeholder={`Search ${noun}`}
           autoComplete="off"
           error={error}
+          helpText={helpText}
         />
       }
     />

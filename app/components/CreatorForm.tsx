@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { Form, useNavigation, useParams } from "@remix-run/react";
-import { BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Link, Text, TextField } from "@shopify/polaris";
+import { BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Link, Select, Text, TextField } from "@shopify/polaris";
+import { FUNNEL_STAGE_LABELS, PLATFORM_LABELS } from "~/domain/metrics/segment-labels";
 
 export interface CreatorFormValues {
   name: string;
@@ -15,6 +16,10 @@ export interface CreatorFormValues {
   statementsOptOut?: boolean;
   /** Only asked when adding a creator: it becomes their first contract. Ignored when editing. */
   revenueSharePercent?: string;
+  /** Segment tags (CreatorPlatform, FunnelStage, free text); "" when not set. */
+  platform: string;
+  funnelStage: string;
+  niche: string;
 }
 
 /** Messages per form field, as the creator model's `fieldErrors` returns them. */
@@ -29,7 +34,14 @@ export const EMPTY_CREATOR_FORM: CreatorFormValues = {
   discountCode: "",
   statementsOptOut: false,
   revenueSharePercent: "",
+  platform: "",
+  funnelStage: "",
+  niche: "",
 };
+
+const NOT_SET = { label: "Not set", value: "" };
+const PLATFORM_OPTIONS = [NOT_SET, ...Object.entries(PLATFORM_LABELS).map(([value, label]) => ({ label, value }))];
+const FUNNEL_STAGE_OPTIONS = [NOT_SET, ...Object.entries(FUNNEL_STAGE_LABELS).map(([value, label]) => ({ label, value }))];
 
 /**
  * The handle the add form proposes for a name: "Maya Fit" → "maya-fit", "Zoë O'Brien" → "zoe-o-brien". Lower-case
@@ -55,7 +67,8 @@ interface CreatorFormProps {
 
 /**
  * The add and edit forms of a creator. Posts `name`, `email`, `handle`, `referrerDomains`, `customerGid`,
- * `discountCode` (and, when adding, `revenueSharePercent`) to the current route's action, which validates them and
+ * `discountCode`, the segment tags `platform`, `funnelStage`, `niche` (and, when adding, `revenueSharePercent`) to
+ * the current route's action, which validates them and
  * answers 400 with `fieldErrors` shown next to each field. When adding, the handle follows the name until the merchant
  * edits it.
  */
@@ -185,6 +198,51 @@ export function CreatorForm({ defaultValues, fieldErrors = {}, mode }: CreatorFo
               autoComplete="off"
             />
           </FormLayout>
+        </Card>
+        <Card>
+          <BlockStack gap="300">
+            <BlockStack gap="100">
+              <Text as="h2" variant="headingMd">
+                Segments
+              </Text>
+              <Text as="p" tone="subdued">
+                Tags to filter and compare creators by on the leaderboard and dashboard. Optional.
+              </Text>
+            </BlockStack>
+            <FormLayout>
+              <FormLayout.Group>
+                <Select
+                  label="Platform"
+                  name="platform"
+                  options={PLATFORM_OPTIONS}
+                  value={values.platform}
+                  onChange={set("platform")}
+                  error={fieldErrors.platform}
+                  helpText="Where the creator mostly publishes."
+                />
+                <Select
+                  label="Funnel stage"
+                  name="funnelStage"
+                  options={FUNNEL_STAGE_OPTIONS}
+                  value={values.funnelStage}
+                  onChange={set("funnelStage")}
+                  error={fieldErrors.funnelStage}
+                  helpText="The part of the funnel you book them for."
+                />
+              </FormLayout.Group>
+              <TextField
+                label="Niche"
+                name="niche"
+                value={values.niche}
+                onChange={set("niche")}
+                error={fieldErrors.niche}
+                placeholder="running"
+                helpText="A word or two on their audience, like running or vegan baking (up to 60 characters)."
+                maxLength={60}
+                autoComplete="off"
+              />
+            </FormLayout>
+          </BlockStack>
         </Card>
         {editing && creatorId ? (
           <Card>

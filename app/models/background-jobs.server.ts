@@ -26,6 +26,7 @@ import {
   INBOX_QUEUE,
   JOB,
   QUEUE_NAMES,
+  REPORTING_QUEUE,
   SHOPIFY_ADMIN_QUEUE,
   STATEMENTS_QUEUE,
   type JobQueues,
@@ -44,6 +45,7 @@ export const QUEUE_LABELS: Record<QueueName, string> = {
   [COMMISSIONS_QUEUE]: "Commission settlements",
   [SHOPIFY_ADMIN_QUEUE]: "Shopify data (journeys, imports, collections)",
   [STATEMENTS_QUEUE]: "Creator statements",
+  [REPORTING_QUEUE]: "Reports (leaderboard, creator pages, dashboard)",
 };
 
 export interface InboxHealth {
@@ -275,6 +277,7 @@ type Ref =
   | { kind: "order-sync"; syncId: string }
   | { kind: "collection-sync"; syncId: string }
   | { kind: "send-statements"; periodKey: string }
+  | { kind: "refresh-rollups" }
   | { kind: "other"; jobName: string };
 
 /** What a job's data points at, read defensively: data is whatever was enqueued, possibly by an older release. */
@@ -299,6 +302,7 @@ function refOf(queue: QueueName, job: Pick<Job, "name" | "data">): Ref {
     const statements = statementsJobData.safeParse(job.data);
     if (statements.success) return { kind: "send-statements", periodKey: statements.data.periodKey };
   }
+  if (queue === REPORTING_QUEUE && job.name === JOB.refreshRollups) return { kind: "refresh-rollups" };
   return { kind: "other", jobName: job.name };
 }
 
@@ -371,6 +375,8 @@ async function describeJobs(
         return describeJob({ kind: "collection-sync", collectionTitle: collectionTitle.get(ref.syncId) ?? null });
       case "send-statements":
         return describeJob({ kind: "send-statements", periodLabel: periodLabel(ref.periodKey) });
+      case "refresh-rollups":
+        return describeJob({ kind: "refresh-rollups" });
       case "other":
         return describeJob({ kind: "other", jobName: ref.jobName });
     }

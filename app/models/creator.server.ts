@@ -1,4 +1,4 @@
-import { Prisma } from "@prisma/client";
+import { CreatorPlatform, FunnelStage, Prisma, type AttributionMethod, type ReviewStatus, type StatementDeliveryStatus } from "@prisma/client";
 import { z } from "zod";
 import { prisma } from "~/db.server";
 import { normalizeDiscountCode } from "~/domain/attribution/normalize-discount-code";
@@ -100,6 +100,27 @@ const customerGidSchema = optionalText.pipe(
     }),
 );
 
+/** Niche is a free-text segment tag ("running", "vegan baking"): short enough to read as a badge. */
+export const NICHE_MAX_LENGTH = 60;
+
+/** A select posts "" for "not set"; seeds and tests may leave the field out. Both mean no value. */
+function optionalChoice<T extends Record<string, string>>(values: T, message: string) {
+  return z.preprocess((value) => (value === "" || value === undefined ? null : value), z.enum(values, { error: message }).nullable());
+}
+
+/** Segment tags the leaderboard and dashboard filter and break down by; each one optional. */
+const segmentSchema = {
+  platform: optionalChoice(CreatorPlatform, "Choose where the creator publishes from the list"),
+  funnelStage: optionalChoice(FunnelStage, "Choose a funnel stage from the list"),
+  niche: optionalText.pipe(
+    z
+      .string()
+      .trim()
+      .max(NICHE_MAX_LENGTH, `Keep the niche to ${NICHE_MAX_LENGTH} characters or fewer, like running or vegan baking`)
+      .transform((value) => (value === "" ? null : value)),
+  ),
+};
+
 export const creatorInputSchema = z.object({
   name: z.string().trim().min(1, "Enter the creator's name").max(100, "Keep the name under 100 characters"),
   email: z
@@ -132,6 +153,7 @@ export const creatorInputSchema = z.object({
     .trim()
     .regex(/^\d{1,3}(\.\d{1,2})?$/, "Enter a percentage like 10 or 12.5 (at most two decimals)")
     .refine((value) => Number(value) <= 100, "Revenue share cannot exceed 100%"),
+  ...segmentSchema,
 });
 
 /** Editing changes who the creator is; how they are paid lives on their contract (app/models/contract.server.ts). */
@@ -153,6 +175,9 @@ export interface CreatorSummary {
   statementsOptOut: boolean;
   discountCodes: string[];
   revenueSharePercent: string | null;
+  platform: CreatorPlatform | null;
+  funnelStage: FunnelStage | null;
+  niche: string | null;
 }
 
 export interface CreatorDiscountCode {
@@ -214,9 +239,9 @@ function validateCreatorEdit(
 export async function createCreator(shopId: string, raw: Record<string, unknown>, now = new Date()): Promise<CreatorSaveResult> {
   const validation = validateCreatorInput(raw);
   if (!validation.ok) return validation;
-  const { name, email, handle, referrerDomains, customerGid, statementsOptOut, discountCode, revenueSharePercent } = validation.input;
-  return saveUnlessTaken(shopId, { discountCode, handle }, null, async (tx) => {
-    const creator = await tx.creator.create({ data: { shopId, name, email, handle, referrerDomains, customerGid, statementsOptOut } });
+  const { discountCode, revenueSharePercent, ...profile } = validation.input;
+  return saveUnlessTaken(shopId, { discountCode, handle: profile.handle }, null, async (tx) => {
+    const creator = await tx.creator.create({ data: { shopId, ...profile } });
     await tx.discountCode.create({
       data: { shopId, creatorId: creator.id, code: discountCode, normalizedCode: normalizeDiscountCode(discountCode) },
     });
@@ -226,7 +251,8 @@ export async function createCreator(shopId: string, raw: Record<string, unknown>
 }
 
 /**
- * Changes the creator's name, email, handle, referrer domains, customer account and primary discount code.
+ * Changes the creator's name, email, handle, referrer domains, customer account, segment tags and primary discount
+ * code.
  * Compensation is not edited here: a new contract version is saved from the contract page.
  */
 export async function updateCreator(
@@ -238,9 +264,9 @@ export async function updateCreator(
   if (!existing) return null;
   const validation = validateCreatorEdit(raw);
   if (!validation.ok) return validation;
-  const { name, email, handle, referrerDomains, customerGid, statementsOptOut, discountCode } = validation.input;
-  return saveUnlessTaken(shopId, { discountCode, handle }, creatorId, async (tx) => {
-    await tx.creator.update({ where: { id: creatorId }, data: { name, email, handle, referrerDomains, customerGid, statementsOptOut } });
+  const { discountCode, ...profile } = validation.input;
+  return saveUnlessTaken(shopId, { discountCode, handle: profile.handle }, creatorId, async (tx) => {
+    await tx.creator.update({ where: { id: creatorId }, data: profile });
     const normalizedCode = normalizeDiscountCode(discountCode);
     const [primaryCode] = await tx.discountCode.findMany({ where: { creatorId }, orderBy: { createdAt: "asc" }, take: 1 });
     if (!primaryCode) {
@@ -322,5 +348,108 @@ function toSummary(creator: CreatorWithRelations): CreatorSummary {
     statementsOptOut: creator.statementsOptOut,
     discountCodes: creator.discountCodes.map((code) => code.code),
     revenueSharePercent: currentRevenueSharePercent(creator.contracts[0]),
+    platform: creator.platform,
+    funnelStage: creator.funnelStage,
+    niche: creator.niche,
   };
+}
+
+// ---------- The creator's page ----------
+
+export const RECENT_ORDERS_LIMIT = 20;
+
+export interface CreatorOrderRow {
+  id: string;
+  name: string;
+  processedAt: Date;
+  netMerchandiseMinor: bigint;
+  currencyCode: string;
+  cancelled: boolean;
+  method: AttributionMethod;
+  confidence: number;
+  flags: string[];
+  reviewStatus: ReviewStatus;
+  /** The signal that decided, as stored ("discount_code", "customer_lock", "override", …) and its value; null when none did. */
+  decisive: { signal: string; value: string } | null;
+}
+
+/** The creator's attributed orders processed in [start, endExclusive), newest first, at most RECENT_ORDERS_LIMIT. */
+export async function recentCreatorOrders(
+  shopId: string,
+  creatorId: string,
+  bounds: { start: Date; endExclusive: Date },
+): Promise<CreatorOrderRow[]> {
+  if (!z.guid().safeParse(creatorId).success) return [];
+  const rows = await prisma.order.findMany({
+    where: { shopId, test: false, processedAt: { gte: bounds.start, lt: bounds.endExclusive }, attribution: { is: { creatorId } } },
+    orderBy: [{ processedAt: "desc" }, { id: "desc" }],
+    take: RECENT_ORDERS_LIMIT,
+    select: {
+      id: true,
+      name: true,
+      processedAt: true,
+      netMerchandiseMinor: true,
+      currencyCode: true,
+      cancelledAt: true,
+      attribution: { select: { method: true, confidence: true, flags: true, reviewStatus: true, evidence: true } },
+    },
+  });
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    processedAt: row.processedAt,
+    netMerchandiseMinor: row.netMerchandiseMinor,
+    currencyCode: row.currencyCode,
+    cancelled: row.cancelledAt !== null,
+    method: row.attribution!.method,
+    confidence: row.attribution!.confidence,
+    flags: row.attribution!.flags,
+    reviewStatus: row.attribution!.reviewStatus,
+    decisive: decisiveEvidence(row.attribution!.evidence),
+  }));
+}
+
+const storedEvidenceSchema = z.array(
+  z.object({ signal: z.string(), value: z.string().catch(""), decisive: z.boolean().catch(false) }).loose(),
+);
+
+/** The stored evidence's deciding signal, read leniently (rows written before a field existed still show). */
+function decisiveEvidence(evidence: Prisma.JsonValue): { signal: string; value: string } | null {
+  const parsed = storedEvidenceSchema.safeParse(evidence);
+  const item = parsed.success ? parsed.data.find((entry) => entry.decisive) : undefined;
+  return item ? { signal: item.signal, value: item.value } : null;
+}
+
+export interface CreatorStatementRow {
+  id: string;
+  periodKey: string;
+  periodStart: Date;
+  periodEnd: Date;
+  payoutCurrency: string;
+  closingPayoutMinor: bigint;
+  /** The latest delivery's status; null when none was attempted. */
+  lastDelivery: { status: StatementDeliveryStatus; at: Date } | null;
+}
+
+/** The creator's statements, latest period first, with how the last delivery went. */
+export async function creatorStatements(shopId: string, creatorId: string, limit = 12): Promise<CreatorStatementRow[]> {
+  if (!z.guid().safeParse(creatorId).success) return [];
+  const rows = await prisma.statement.findMany({
+    where: { shopId, creatorId },
+    orderBy: { periodStart: "desc" },
+    take: limit,
+    select: {
+      id: true,
+      periodKey: true,
+      periodStart: true,
+      periodEnd: true,
+      payoutCurrency: true,
+      closingPayoutMinor: true,
+      deliveries: { orderBy: { createdAt: "desc" }, take: 1, select: { status: true, createdAt: true, finishedAt: true } },
+    },
+  });
+  return rows.map(({ deliveries, ...row }) => ({
+    ...row,
+    lastDelivery: deliveries[0] ? { status: deliveries[0].status, at: deliveries[0].finishedAt ?? deliveries[0].createdAt } : null,
+  }));
 }

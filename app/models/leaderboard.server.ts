@@ -1,30 +1,33 @@
 import { TZDate, tz } from "@date-fns/tz";
-import { Prisma } from "@prisma/client";
+import { CreatorPlatform, FunnelStage, Prisma } from "@prisma/client";
+import { stringify } from "csv-stringify/sync";
 import { addDays, differenceInCalendarDays, format, isMatch, subDays } from "date-fns";
 import { z } from "zod";
 import { prisma } from "~/db.server";
-import { conversionRateBasisPoints } from "~/domain/metrics/conversion-rate";
+import {
+  CREATOR_METRIC_KEYS,
+  LOWER_IS_BETTER,
+  addRollupTotals,
+  compareMetricValues,
+  creatorMetricValue,
+  deriveCreatorMetrics,
+  topFifth,
+  type CreatorMetricKey,
+  type CreatorMetrics,
+} from "~/domain/metrics/creator-metrics";
+import { METRIC_COLUMNS, basisPointsDecimal, metricChangeCsv, rankLabel } from "~/domain/metrics/format-leaderboard";
+import { EXPERIMENT_VERDICT_LABELS } from "~/domain/metrics/format-metrics";
+import { emptyRollupTotals, type DailyPoint, type RollupTotals } from "~/domain/metrics/rollup-totals";
+import { FUNNEL_STAGE_LABELS, PLATFORM_LABELS } from "~/domain/metrics/segment-labels";
+import { safeTimeZone } from "~/domain/time-zone";
+import type { ExperimentSummary } from "~/domain/experiments";
+import { creatorRollupTotals, dailySeries, type ShopRef } from "~/models/creator-metrics.server";
+import { experimentSummariesByCreator } from "~/models/experiment.server";
 
 /** Calendar days in the shop's timezone, both ends inclusive, as YYYY-MM-DD. */
 export interface LeaderboardRange {
   from: string;
   to: string;
-}
-
-export interface LeaderboardRow {
-  creatorId: string;
-  name: string;
-  discountCodes: string[];
-  /** Attributed, non-cancelled orders processed in the range. */
-  orders: number;
-  /** Sum of the net merchandise revenue of those orders, in shop-currency minor units. */
-  netRevenueMinor: bigint;
-  /** Signed sum of the creator's ledger entries for orders processed in the range (reversals net out). */
-  commissionMinor: bigint;
-  /** Human clicks on the creator's tracking links in the range. */
-  clicks: number;
-  /** orders ÷ clicks in basis points; null without clicks. */
-  conversionRateBasisPoints: number | null;
 }
 
 export const DEFAULT_RANGE_DAYS = 30;
@@ -105,129 +108,275 @@ export function rangeBounds(range: LeaderboardRange, timezone: string): { start:
   return { start: new Date(start.getTime()), endExclusive: new Date(endExclusive.getTime()) };
 }
 
-/**
- * One row per creator of the shop, creators without orders included with zeros, ordered by name.
- * Orders count when attributed to the creator, not cancelled, and processed inside the range; commissions are the
- * creator's ledger entries (commissions and reversals) for orders processed inside the range.
- */
-export async function leaderboard(
-  shop: { id: string; timezone: string },
-  range: LeaderboardRange,
-): Promise<LeaderboardRow[]> {
-  const { start, endExclusive } = rangeBounds(range, shop.timezone);
-  // Order.processedAt is a UTC `timestamp without time zone`; pass instants as ISO text and convert explicitly so
-  // the driver's own Date handling (and the server's TimeZone setting) cannot shift the bounds.
-  const startUtc = Prisma.sql`(${start.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
-  const endUtc = Prisma.sql`(${endExclusive.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
-  const shopId = Prisma.sql`${shop.id}::uuid`;
-
-  const rows = await prisma.$queryRaw<Omit<LeaderboardRow, "conversionRateBasisPoints">[]>(Prisma.sql`
-    WITH order_totals AS (
-      SELECT a."creatorId", COUNT(*)::int AS orders, SUM(o."netMerchandiseMinor")::bigint AS net
-      FROM "Order" o
-      JOIN "Attribution" a ON a."orderId" = o."id" AND a."shopId" = o."shopId"
-      WHERE o."shopId" = ${shopId}
-        AND a."creatorId" IS NOT NULL
-        AND a."reviewStatus" <> 'REJECTED'
-        AND o."cancelledAt" IS NULL
-        AND o."processedAt" >= ${startUtc}
-        AND o."processedAt" < ${endUtc}
-      GROUP BY a."creatorId"
-    ),
-    commission_totals AS (
-      SELECT l."creatorId", SUM(l."amountMinor")::bigint AS commission
-      FROM "LedgerEntry" l
-      JOIN "Order" o ON o."id" = l."orderId" AND o."shopId" = l."shopId"
-      WHERE l."shopId" = ${shopId}
-        AND o."processedAt" >= ${startUtc}
-        AND o."processedAt" < ${endUtc}
-      GROUP BY l."creatorId"
-    ),
-    click_totals AS (
-      SELECT k."creatorId", COUNT(*)::int AS clicks
-      FROM "LinkClick" k
-      WHERE k."shopId" = ${shopId}
-        AND k."occurredAt" >= ${startUtc}
-        AND k."occurredAt" < ${endUtc}
-      GROUP BY k."creatorId"
-    ),
-    codes AS (
-      SELECT d."creatorId", ARRAY_AGG(d."code" ORDER BY d."createdAt", d."code") AS codes
-      FROM "DiscountCode" d
-      WHERE d."shopId" = ${shopId}
-      GROUP BY d."creatorId"
-    )
-    SELECT
-      c."id"::text AS "creatorId",
-      c."name",
-      COALESCE(codes.codes, ARRAY[]::text[]) AS "discountCodes",
-      COALESCE(ot.orders, 0)::int AS "orders",
-      COALESCE(ot.net, 0)::bigint AS "netRevenueMinor",
-      COALESCE(ct.commission, 0)::bigint AS "commissionMinor",
-      COALESCE(kt.clicks, 0)::int AS "clicks"
-    FROM "Creator" c
-    LEFT JOIN order_totals ot ON ot."creatorId" = c."id"
-    LEFT JOIN commission_totals ct ON ct."creatorId" = c."id"
-    LEFT JOIN click_totals kt ON kt."creatorId" = c."id"
-    LEFT JOIN codes ON codes."creatorId" = c."id"
-    WHERE c."shopId" = ${shopId}
-    ORDER BY c."name", c."id"
-  `);
-
-  return rows.map((row) => ({
-    creatorId: row.creatorId,
-    name: row.name,
-    discountCodes: row.discountCodes,
-    orders: Number(row.orders),
-    netRevenueMinor: BigInt(row.netRevenueMinor),
-    commissionMinor: BigInt(row.commissionMinor),
-    clicks: Number(row.clicks),
-    conversionRateBasisPoints: conversionRateBasisPoints(Number(row.orders), Number(row.clicks)),
-  }));
+/** The range of equal length that ends the day before `range` starts: what each number is compared with. */
+export function previousRange(range: LeaderboardRange): LeaderboardRange {
+  const days = daysInRange(range);
+  return { from: shiftDay(range.from, -days), to: shiftDay(range.from, -1) };
 }
 
-export const LEADERBOARD_SORT_KEYS = ["name", "clicks", "conversion", "orders", "netRevenue", "commission"] as const;
+export const LEADERBOARD_SORT_KEYS = ["name", ...CREATOR_METRIC_KEYS, "lift"] as const;
 export type LeaderboardSortKey = (typeof LEADERBOARD_SORT_KEYS)[number];
 export type SortDirection = "asc" | "desc";
 
-/** Reads `sort` / `direction` from the URL; unknown values fall back to net revenue, highest first. */
-export function parseLeaderboardSort(params: URLSearchParams): { sort: LeaderboardSortKey; direction: SortDirection } {
-  const sort = (LEADERBOARD_SORT_KEYS as readonly string[]).includes(params.get("sort") ?? "")
-    ? (params.get("sort") as LeaderboardSortKey)
-    : "netRevenue";
-  const rawDirection = params.get("direction");
-  const direction: SortDirection = rawDirection === "asc" || rawDirection === "desc" ? rawDirection : sort === "name" ? "asc" : "desc";
-  return { sort, direction };
+export const LEADERBOARD_PAGE_SIZE = 50;
+const DEFAULT_RANK_METRIC: CreatorMetricKey = "roas";
+
+export interface LeaderboardSegments {
+  platforms: CreatorPlatform[];
+  funnelStages: FunnelStage[];
+  /** As the shop's creators spell them (matched case-insensitively). */
+  niches: string[];
 }
 
-/** A stable sort: ties keep the name order the query returned. */
+export interface LeaderboardQuery {
+  range: LeaderboardRange;
+  sort: LeaderboardSortKey;
+  direction: SortDirection;
+  /** The metric whose top 20% is marked. */
+  rank: CreatorMetricKey;
+  segments: LeaderboardSegments;
+  page: number;
+}
+
+export type ParsedLeaderboardQuery =
+  | { ok: true; query: LeaderboardQuery }
+  | {
+      ok: false;
+      /** Why the range cannot be shown (for the date form), and why the rest cannot (for the filters). */
+      rangeError: string | null;
+      queryError: string | null;
+      /** The query as far as it could be read, so the page can show the form and filters again. */
+      query: LeaderboardQuery;
+    };
+
+/** An enum parameter; the message names the choices as the page shows them (`labels`), or as the URL spells them. */
+function oneOf<const Values extends readonly [string, ...string[]]>(label: string, values: Values, labels?: Record<Values[number], string>) {
+  const choices = values.map((value: Values[number]) => labels?.[value] ?? value).join(", ");
+  return z.enum(values, { error: (issue) => `${label} "${String(issue.input)}" is not one of ${choices}` });
+}
+
+const platformValues = Object.values(CreatorPlatform) as [CreatorPlatform, ...CreatorPlatform[]];
+const funnelStageValues = Object.values(FunnelStage) as [FunnelStage, ...FunnelStage[]];
+
+const querySchema = z.object({
+  sort: oneOf("Sort", LEADERBOARD_SORT_KEYS).optional(),
+  direction: oneOf("Direction", ["asc", "desc"] as const).optional(),
+  rank: oneOf("Rank by", CREATOR_METRIC_KEYS).optional(),
+  platform: z.array(oneOf("Platform", platformValues, PLATFORM_LABELS)),
+  funnelStage: z.array(oneOf("Funnel stage", funnelStageValues, FUNNEL_STAGE_LABELS)),
+  niche: z.array(z.string().trim().min(1, { error: "Niche cannot be empty" })),
+  page: z
+    .string()
+    .regex(/^[1-9]\d{0,5}$/, { error: (issue) => `Page "${String(issue.input)}" must be a whole number from 1` })
+    .transform(Number)
+    .optional(),
+});
+
+/**
+ * Reads the leaderboard's URL: the date range (see parseLeaderboardRange), sort column and direction, the metric
+ * ranked for the top 20%, segment filters (repeatable `platform`, `funnelStage`, `niche`) and the page. A niche must
+ * be one the shop's creators use (`knownNiches`), compared case-insensitively. Unknown values are refused with a
+ * message naming them rather than ignored, so a mistyped link never shows a silently different list.
+ */
+export function parseLeaderboardQuery(
+  params: URLSearchParams,
+  { timezone, knownNiches, now = new Date() }: { timezone: string; knownNiches: string[]; now?: Date },
+): ParsedLeaderboardQuery {
+  const parsedRange = parseLeaderboardRange(params, timezone, now);
+  const present = (name: string) => params.get(name)?.trim() || undefined;
+  const all = (name: string) => params.getAll(name).map((value) => value.trim()).filter((value) => value !== "");
+  const parsed = querySchema.safeParse({
+    sort: present("sort"),
+    direction: present("direction"),
+    rank: present("rank"),
+    platform: all("platform"),
+    funnelStage: all("funnelStage"),
+    niche: all("niche"),
+    page: present("page"),
+  });
+
+  const messages = parsed.success ? [] : [...new Set(parsed.error.issues.map((issue) => issue.message))];
+  const nicheByKey = new Map(knownNiches.map((niche) => [niche.toLocaleLowerCase("en"), niche]));
+  const niches: string[] = [];
+  for (const niche of all("niche")) {
+    const known = nicheByKey.get(niche.toLocaleLowerCase("en"));
+    if (known) niches.push(known);
+    else messages.push(`No creator has the niche "${niche}"`);
+  }
+
+  const valid = <T>(read: (data: z.infer<typeof querySchema>) => T, fallback: T): T =>
+    parsed.success ? read(parsed.data) : fallback;
+  const sort = valid((data) => data.sort, undefined) ?? "netRevenue";
+  const query: LeaderboardQuery = {
+    range: parsedRange.range,
+    sort,
+    direction: valid((data) => data.direction, undefined) ?? (sort === "name" ? "asc" : "desc"),
+    rank: valid((data) => data.rank, undefined) ?? DEFAULT_RANK_METRIC,
+    segments: {
+      platforms: valid((data) => data.platform, []),
+      funnelStages: valid((data) => data.funnelStage, []),
+      niches: [...new Set(niches)],
+    },
+    page: valid((data) => data.page, undefined) ?? 1,
+  };
+  const rangeError = parsedRange.ok ? null : parsedRange.error;
+  const queryError = messages.length > 0 ? `${messages.join(". ")}.` : null;
+  if (rangeError || queryError) return { ok: false, rangeError, queryError, query };
+  return { ok: true, query };
+}
+
+/** The niches the shop's creators use, each spelled as first entered, for the niche filter. */
+export async function shopNiches(shopId: string): Promise<string[]> {
+  const rows = await prisma.$queryRaw<{ niche: string }[]>(Prisma.sql`
+    SELECT MIN(c."niche") AS niche
+    FROM "Creator" c
+    WHERE c."shopId" = ${shopId}::uuid AND c."niche" IS NOT NULL AND btrim(c."niche") <> ''
+    GROUP BY lower(c."niche")
+    ORDER BY lower(c."niche")`);
+  return rows.map((row) => row.niche);
+}
+
+export interface LeaderboardRow {
+  creatorId: string;
+  name: string;
+  discountCodes: string[];
+  platform: CreatorPlatform | null;
+  funnelStage: FunnelStage | null;
+  niche: string | null;
+  /** The range's metrics; a creator without rollups has zeros. */
+  metrics: CreatorMetrics;
+  /** The same over the previous range of equal length. */
+  previous: CreatorMetrics;
+  /** The latest experiment covering the creator, if any. */
+  experiment: ExperimentSummary | null;
+  /** In the top 20% of the listed creators by the ranked metric. */
+  top: boolean;
+}
+
+export interface Leaderboard {
+  range: LeaderboardRange;
+  previousRange: LeaderboardRange;
+  /** Every creator matching the segment filters, sorted; pages are slices of it. */
+  rows: LeaderboardRow[];
+  /** Creators of the shop before filtering: tells "no creators yet" from "none match the filters". */
+  creatorCount: number;
+}
+
+/**
+ * The shop's creators that match the segments, each with the range's metrics from the daily rollups, the previous
+ * range's for comparison, and the latest experiment covering them; the top 20% by `query.rank` marked among the
+ * listed creators; sorted by `query.sort`. `today` (shop timezone) decides which LTV cohorts have matured.
+ */
+export async function leaderboard(
+  shop: ShopRef,
+  query: Pick<LeaderboardQuery, "range" | "sort" | "direction" | "rank" | "segments">,
+  options: { today?: string } = {},
+): Promise<Leaderboard> {
+  const earlier = previousRange(query.range);
+  const [creators, creatorCount] = await Promise.all([
+    prisma.creator.findMany({
+      where: { shopId: shop.id, ...segmentWhere(query.segments) },
+      select: {
+        id: true,
+        name: true,
+        platform: true,
+        funnelStage: true,
+        niche: true,
+        discountCodes: { select: { code: true }, orderBy: [{ createdAt: "asc" }, { code: "asc" }] },
+      },
+      orderBy: [{ name: "asc" }, { id: "asc" }],
+    }),
+    prisma.creator.count({ where: { shopId: shop.id } }),
+  ]);
+  if (creators.length === 0) return { range: query.range, previousRange: earlier, rows: [], creatorCount };
+
+  // Without filters every creator of the shop is listed: reading all rollups is cheaper than a list of ids.
+  const filtered = hasSegments(query.segments);
+  const creatorIds = creators.map((creator) => creator.id);
+  const scope = filtered ? { creatorIds } : {};
+  const today = options.today ? { today: options.today } : {};
+  const [current, previous, experiments] = await Promise.all([
+    creatorRollupTotals(shop, query.range, { ...scope, ...today }),
+    creatorRollupTotals(shop, earlier, { ...scope, ...today }),
+    experimentSummariesByCreator(shop, filtered ? creatorIds : undefined, ...(options.today ? [options.today] : [])),
+  ]);
+
+  const rows: LeaderboardRow[] = creators.map((creator) => ({
+    creatorId: creator.id,
+    name: creator.name,
+    discountCodes: creator.discountCodes.map((code) => code.code),
+    platform: creator.platform,
+    funnelStage: creator.funnelStage,
+    niche: creator.niche,
+    metrics: deriveCreatorMetrics(current.get(creator.id) ?? emptyRollupTotals()),
+    previous: deriveCreatorMetrics(previous.get(creator.id) ?? emptyRollupTotals()),
+    experiment: experiments.get(creator.id) ?? null,
+    top: false,
+  }));
+  const top = topFifth(rows, (row) => creatorMetricValue(row.metrics, query.rank), {
+    lowerIsBetter: LOWER_IS_BETTER.has(query.rank),
+  });
+  for (const row of top) row.top = true;
+  return { range: query.range, previousRange: earlier, rows: sortLeaderboard(rows, query.sort, query.direction), creatorCount };
+}
+
+function hasSegments(segments: LeaderboardSegments): boolean {
+  return segments.platforms.length + segments.funnelStages.length + segments.niches.length > 0;
+}
+
+/** Within a segment kind any chosen value matches; across kinds all must. */
+function segmentWhere(segments: LeaderboardSegments): Prisma.CreatorWhereInput {
+  const where: Prisma.CreatorWhereInput[] = [];
+  if (segments.platforms.length > 0) where.push({ platform: { in: segments.platforms } });
+  if (segments.funnelStages.length > 0) where.push({ funnelStage: { in: segments.funnelStages } });
+  if (segments.niches.length > 0) {
+    where.push({ OR: segments.niches.map((niche) => ({ niche: { equals: niche, mode: "insensitive" as const } })) });
+  }
+  return where.length > 0 ? { AND: where } : {};
+}
+
+/**
+ * The order lift of the creator's latest experiment, once it has one to show: a running test's interim lift sorts
+ * with the finished ones; a test waiting for data has none.
+ */
+export function experimentLiftBasisPoints(experiment: ExperimentSummary | null): number | null {
+  if (!experiment || experiment.verdict === "waiting for data") return null;
+  return experiment.orderLift?.basisPoints ?? null;
+}
+
+/** The value a row sorts by; null sorts last in both directions. */
+export function leaderboardSortValue(row: LeaderboardRow, key: Exclude<LeaderboardSortKey, "name">): bigint | number | null {
+  if (key === "lift") return experimentLiftBasisPoints(row.experiment);
+  return creatorMetricValue(row.metrics, key);
+}
+
+/**
+ * A stable sort on any column: rows without a value (no clicks for a rate, no cost for ROAS…) go last whichever the
+ * direction, and ties keep the name order.
+ */
 export function sortLeaderboard(rows: LeaderboardRow[], sort: LeaderboardSortKey, direction: SortDirection): LeaderboardRow[] {
   const sign = direction === "asc" ? 1 : -1;
+  const byName = (a: LeaderboardRow, b: LeaderboardRow) =>
+    a.name.localeCompare(b.name, "en", { sensitivity: "base" }) || (a.creatorId < b.creatorId ? -1 : a.creatorId > b.creatorId ? 1 : 0);
   const compare = (a: LeaderboardRow, b: LeaderboardRow): number => {
-    switch (sort) {
-      case "name":
-        return a.name.localeCompare(b.name, "en", { sensitivity: "base" });
-      case "clicks":
-        return a.clicks - b.clicks;
-      case "conversion":
-        // Creators without clicks have no rate: they sort below every rate, whichever the direction.
-        return (a.conversionRateBasisPoints ?? -1) - (b.conversionRateBasisPoints ?? -1);
-      case "orders":
-        return a.orders - b.orders;
-      case "netRevenue":
-        return compareBigInt(a.netRevenueMinor, b.netRevenueMinor);
-      case "commission":
-        return compareBigInt(a.commissionMinor, b.commissionMinor);
-    }
+    if (sort === "name") return sign * byName(a, b);
+    const left = leaderboardSortValue(a, sort);
+    const right = leaderboardSortValue(b, sort);
+    if (left === null || right === null) return (left === null ? 1 : 0) - (right === null ? 1 : 0) || byName(a, b);
+    return sign * compareMetricValues(left, right) || byName(a, b);
   };
-  return rows
-    .map((row, index) => ({ row, index }))
-    .sort((a, b) => sign * compare(a.row, b.row) || a.index - b.index)
-    .map(({ row }) => row);
+  return [...rows].sort(compare);
 }
 
-function compareBigInt(a: bigint, b: bigint): number {
-  return a === b ? 0 : a < b ? -1 : 1;
+/** The rows of one page (1-based), the page clamped to the last one. */
+export function leaderboardPage<Row>(rows: Row[], page: number): { rows: Row[]; page: number; pageCount: number } {
+  const pageCount = Math.max(1, Math.ceil(rows.length / LEADERBOARD_PAGE_SIZE));
+  const current = Math.min(Math.max(1, page), pageCount);
+  return {
+    rows: rows.slice((current - 1) * LEADERBOARD_PAGE_SIZE, current * LEADERBOARD_PAGE_SIZE),
+    page: current,
+    pageCount,
+  };
 }
 
 /** Midnight at the start of `day` (YYYY-MM-DD) in `timezone`. */
@@ -240,12 +389,116 @@ function shiftDay(day: string, days: number): string {
   return format(addDays(parseDay(day, "UTC"), days), DAY_FORMAT, { in: tz("UTC") });
 }
 
-/** Shop.timezone comes from Shopify's `ianaTimezone`; an unknown zone falls back to UTC rather than failing the page. */
-function safeTimeZone(timezone: string): string {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: timezone });
-    return timezone;
-  } catch {
-    return "UTC";
-  }
+/** Free text that a spreadsheet would run as a formula (= + - @) gets a leading apostrophe; numbers stay numbers. */
+function csvText(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/**
+ * The leaderboard as CSV: the table's columns (creator, segments, each metric with its change against the previous
+ * period, the experiment's lift) for every listed creator in the table's order, not only the page on screen.
+ * Money is a plain decimal in the shop currency, ratios and percents plain decimals, "—" an empty cell.
+ */
+export function leaderboardCsv(board: Leaderboard, { currencyCode, rank }: { currencyCode: string; rank: CreatorMetricKey }): string {
+  const header = [
+    "Creator",
+    "Discount codes",
+    "Platform",
+    "Funnel stage",
+    "Niche",
+    `Top 20% by ${rankLabel(rank)}`,
+    ...METRIC_COLUMNS.flatMap((column) => [column.csvTitle(currencyCode), `${column.title} vs previous period (%)`]),
+    "Experiment",
+    "Experiment verdict",
+    "Order lift (%)",
+    "Lift 95% interval low (%)",
+    "Lift 95% interval high (%)",
+  ];
+  const percent = (basisPoints: number | undefined) => (basisPoints === undefined ? "" : basisPointsDecimal(basisPoints, "percent"));
+  const rows = board.rows.map((row) => [
+    csvText(row.name),
+    csvText(row.discountCodes.join(" ")),
+    row.platform ? PLATFORM_LABELS[row.platform] : "",
+    row.funnelStage ? FUNNEL_STAGE_LABELS[row.funnelStage] : "",
+    csvText(row.niche ?? ""),
+    row.top ? "yes" : "",
+    ...METRIC_COLUMNS.flatMap((column) => [column.csv(row.metrics, currencyCode), metricChangeCsv(column, row.metrics, row.previous)]),
+    csvText(row.experiment?.name ?? ""),
+    row.experiment ? EXPERIMENT_VERDICT_LABELS[row.experiment.verdict] : "",
+    percent(row.experiment?.orderLift?.basisPoints),
+    percent(row.experiment?.orderLift?.lowerBasisPoints),
+    percent(row.experiment?.orderLift?.upperBasisPoints),
+  ]);
+  return stringify([header, ...rows], { record_delimiter: "windows" });
+}
+
+export function leaderboardCsvFilename(range: LeaderboardRange): string {
+  return `creator-leaderboard-${range.from}-to-${range.to}.csv`;
+}
+
+/** A segment of the home dashboard's breakdowns; `null` is the creators without the tag ("Not set"). */
+export interface SegmentTotals<Segment> {
+  segment: Segment | null;
+  creators: number;
+  metrics: CreatorMetrics;
+}
+
+export interface HomeDashboard {
+  range: LeaderboardRange;
+  previousRange: LeaderboardRange;
+  creatorCount: number;
+  /** Every creator together, for the range and the previous range. */
+  totals: CreatorMetrics;
+  previousTotals: CreatorMetrics;
+  /** Every day of the range: net revenue, cost and the rest, summed over the shop's creators. */
+  series: DailyPoint[];
+  byFunnelStage: SegmentTotals<FunnelStage>[];
+  byPlatform: SegmentTotals<CreatorPlatform>[];
+  /** The five creators with the highest ROAS in the range (creators without a cost have none and are left out). */
+  topByRoas: { creatorId: string; name: string; metrics: CreatorMetrics }[];
+}
+
+/**
+ * The home dashboard from the same rollups as the leaderboard: the period's totals against the previous period, the
+ * daily trend, totals per funnel stage and per platform (each enum value in its order, then "Not set"; segments
+ * without creators left out) and the top five creators by ROAS.
+ */
+export async function homeDashboard(shop: ShopRef, range: LeaderboardRange, options: { today?: string } = {}): Promise<HomeDashboard> {
+  const earlier = previousRange(range);
+  const today = options.today ? { today: options.today } : {};
+  const [creators, current, previous, series] = await Promise.all([
+    prisma.creator.findMany({
+      where: { shopId: shop.id },
+      select: { id: true, name: true, platform: true, funnelStage: true },
+      orderBy: [{ name: "asc" }, { id: "asc" }],
+    }),
+    creatorRollupTotals(shop, range, today),
+    creatorRollupTotals(shop, earlier, today),
+    dailySeries(shop, range),
+  ]);
+  const totalsOf = (ids: { id: string }[], source: Map<string, RollupTotals>) =>
+    ids.reduce((sum, creator) => addRollupTotals(sum, source.get(creator.id) ?? emptyRollupTotals()), emptyRollupTotals());
+  const breakdown = <Segment extends string>(values: readonly Segment[], segmentOf: (creator: (typeof creators)[number]) => Segment | null) =>
+    [...values, null].flatMap((segment) => {
+      const members = creators.filter((creator) => segmentOf(creator) === segment);
+      return members.length === 0 ? [] : [{ segment, creators: members.length, metrics: deriveCreatorMetrics(totalsOf(members, current)) }];
+    });
+
+  const ranked = creators.map((creator) => ({ creatorId: creator.id, name: creator.name, metrics: deriveCreatorMetrics(current.get(creator.id) ?? emptyRollupTotals()) }));
+  const topByRoas = ranked
+    .filter((row) => row.metrics.roasBasisPoints !== null)
+    .sort((a, b) => b.metrics.roasBasisPoints! - a.metrics.roasBasisPoints! || a.name.localeCompare(b.name, "en", { sensitivity: "base" }))
+    .slice(0, 5);
+
+  return {
+    range,
+    previousRange: earlier,
+    creatorCount: creators.length,
+    totals: deriveCreatorMetrics(totalsOf(creators, current)),
+    previousTotals: deriveCreatorMetrics(totalsOf(creators, previous)),
+    series,
+    byFunnelStage: breakdown(Object.values(FunnelStage), (creator) => creator.funnelStage),
+    byPlatform: breakdown(Object.values(CreatorPlatform), (creator) => creator.platform),
+    topByRoas,
+  };
 }

@@ -5,8 +5,9 @@ import { catalogSearchSchema, searchCatalog, type CatalogMatch } from "~/service
 import { authenticate } from "~/shopify.server";
 
 /**
- * JSON for the contract form's product and collection pickers: /app/catalog-search?type=PRODUCT|COLLECTION&q=…
- * (400 for a malformed request, which the pickers never send).
+ * JSON for the pickers: /app/catalog-search?type=PRODUCT|COLLECTION|VARIANT&q=… (products and collections for the
+ * contract form, variants with their cost per item for a seeding cost; 400 for a malformed request, which the
+ * pickers never send).
  */
 export type CatalogSearchJson = { matches: CatalogMatch[]; error: null } | { matches: []; error: string };
 
@@ -20,8 +21,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   try {
     return data<CatalogSearchJson>({ matches: await searchCatalog(adminGraphqlFrom(admin), parsed.data), error: null });
   } catch (error) {
-    // The picker shows the message in its list; an error status would take the whole contract page to its error
-    // boundary for a moment's throttling.
+    // The picker shows the message in its list; an error status would take the whole page to its error boundary for
+    // a moment's throttling.
     if (error instanceof AdminApiThrottledError) {
       return data<CatalogSearchJson>({ matches: [], error: "Shopify is busy right now: type again in a moment" });
     }

@@ -4,6 +4,7 @@ import { useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
 import { Banner, BlockStack, Card, EmptyState, IndexTable, Link, Page, Text } from "@shopify/polaris";
 import { listCreators } from "~/models/creator.server";
 import { EMPTY_STATE_IMAGE } from "~/components/empty-state-image";
+import { CreatorSegmentBadges } from "~/components/CreatorSegmentBadges";
 import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 
@@ -66,6 +67,7 @@ export default function CreatorsPage() {
               headings={[
                 { title: "Name" },
                 { title: "Handle" },
+                { title: "Segments" },
                 { title: "Email" },
                 { title: "Discount code" },
                 { title: "Revenue share", alignment: "end" },
@@ -81,6 +83,9 @@ export default function CreatorsPage() {
                     </Link>
                   </IndexTable.Cell>
                   <IndexTable.Cell>{creator.handle}</IndexTable.Cell>
+                  <IndexTable.Cell>
+                    {creator.platform || creator.funnelStage || creator.niche ? <CreatorSegmentBadges segments={creator} /> : "—"}
+                  </IndexTable.Cell>
                   <IndexTable.Cell>{creator.email ?? "—"}</IndexTable.Cell>
                   <IndexTable.Cell>{creator.discountCodes.length > 0 ? creator.discountCodes.join(", ") : "—"}</IndexTable.Cell>
                   <IndexTable.Cell>

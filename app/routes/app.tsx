@@ -21,9 +21,11 @@ export default function App() {
     <AppProvider isEmbeddedApp apiKey={apiKey} {...(appBridgeUrl ? { __APP_BRIDGE_URL: appBridgeUrl } : {})}>
       <NavMenu>
         <Link to="/app" rel="home">
-          Leaderboard
+          Home
         </Link>
+        <Link to="/app/leaderboard">Leaderboard</Link>
         <Link to="/app/creators">Creators</Link>
+        <Link to="/app/experiments">Experiments</Link>
         <Link to="/app/orders">Orders</Link>
         <Link to="/app/payouts">Payouts</Link>
         <Link to="/app/statements">Statements</Link>

@@ -106,6 +106,8 @@ export async function eraseShop(tx: Prisma.TransactionClient, shop: Shop, keepIn
   // The ledger's append-only trigger lets deletes through only for the shop named here, in this transaction.
   await tx.$executeRaw`SELECT set_config('creator_ledger.erasing_shop', ${shop.id}, true)`;
   await tx.shop.delete({ where: { id: shop.id } });
+  // Days noted for a rollup before the erasure (the notes hold no foreign key to the shop).
+  await tx.rollupChange.deleteMany({ where: { shopId: shop.id } });
   await tx.session.deleteMany({ where: { shop: shop.domain } });
   await tx.inboxEvent.deleteMany({ where: { shopDomain: shop.domain, id: { not: keepInboxEventId } } });
 }

@@ -69,6 +69,7 @@ export function bulkOrdersQuery(search: string | null): string {
           displayFinancialStatus
           email
           customer { id }
+          shippingAddress { countryCodeV2 provinceCode }
           discountCodes
           customAttributes { key value }
           subtotalPriceSet { ${MONEY_BAG_FIELDS} }
@@ -203,6 +204,37 @@ export const COLLECTION_PRODUCTS_QUERY = `#graphql
     }
   }`;
 
+// The fields a seeding cost reads, the same whether the variant was searched or looked up by id.
+const COST_VARIANT_FIELDS = `#graphql
+  fragment CostVariantFields on ProductVariant {
+    id
+    title
+    displayName
+    sku
+    image { url }
+    product { id title featuredMedia { preview { image { url } } } }
+    inventoryItem { unitCost { amount currencyCode } }
+  }`;
+
+/**
+ * Variants whose product title, variant title or SKU have words starting with each word typed (Shopify's default
+ * search fields), by full title, with their cost per item for a seeding cost.
+ */
+export const CATALOG_VARIANTS_QUERY = `#graphql
+  query CatalogVariants($query: String, $first: Int!) {
+    productVariants(first: $first, query: $query, sortKey: FULL_TITLE) {
+      nodes { ...CostVariantFields }
+    }
+  }
+  ${COST_VARIANT_FIELDS}`;
+
+/** One variant's cost per item as Shopify holds it now, read again when a seeding cost is saved; null when deleted. */
+export const VARIANT_UNIT_COST_QUERY = `#graphql
+  query VariantUnitCost($id: ID!) {
+    productVariant(id: $id) { ...CostVariantFields }
+  }
+  ${COST_VARIANT_FIELDS}`;
+
 export const ADMIN_OPERATIONS = {
   SHOP_DETAILS_QUERY,
   ORDER_JOURNEY_QUERY,
@@ -217,4 +249,6 @@ export const ADMIN_OPERATIONS = {
   CATALOG_PRODUCTS_QUERY,
   CATALOG_COLLECTIONS_QUERY,
   COLLECTION_PRODUCTS_QUERY,
+  CATALOG_VARIANTS_QUERY,
+  VARIANT_UNIT_COST_QUERY,
 } as const;

@@ -5,8 +5,10 @@
 //   3. `npm run build` (skip with --no-build), then web, worker, store simulator and admin harness
 //   4. a few hundred orders replayed through the simulator as signed webhooks, with a progress bar; then some
 //      shoppers answer the post-purchase survey through the app's /api/survey endpoints
-//   5. last month's creator statements, sent by the worker to a local mail sink: read them at http://127.0.0.1:4400
-//   6. open http://localhost:4200/admin; Ctrl-C stops everything
+//   5. creator costs and two incrementality experiments (a geo split and a holdout) with the orders they measure;
+//      the worker's rollups brought up to date for the leaderboard, creator pages and dashboard
+//   6. last month's creator statements, sent by the worker to a local mail sink: read them at http://127.0.0.1:4400
+//   7. open http://localhost:4200/admin; Ctrl-C stops everything
 //
 // Flags: --orders N (default 300; 0 skips the replay), --no-build, --verbose (all log lines on screen).
 // Ports: WEB_PORT (3000), HARNESS_PORT (4200), SIMULATOR_PORT (4300), MAIL_PORT (4400, the mail sink's page),
@@ -261,6 +263,7 @@ async function main(): Promise<void> {
   if (orderCount > 0) {
     await replay(seed, shop.id, firstOrderNumber);
     await answerSurveys(seed, shop.id);
+    await seedReporting(seed, shop);
   }
   await sendLastMonthsStatements(seed, shop.id);
   await seed.disconnect();
@@ -423,6 +426,53 @@ async function answerSurveys(seed: typeof import("../support/seed"), shopId: str
     if (answer?.optionKey.startsWith("creator:")) namedCreator += 1;
   }
   done(`${answering.length} shoppers answered the post-purchase survey (${namedCreator} named a creator)`);
+}
+
+/**
+ * What the reports need besides orders: the merchant's costs per creator, and two incrementality tests with the orders
+ * that make them tell apart a creator who brings extra orders (geo split) from one whose pause changed nothing
+ * (holdout). Then waits until the worker's rollups have caught up, so the pages open on current numbers.
+ */
+async function seedReporting(seed: typeof import("../support/seed"), shop: { id: string; timezone: string }): Promise<void> {
+  const { shopToday } = await import("~/models/creator-metrics.server");
+  const today = shopToday(shop.timezone);
+  const costs = await seed.seedCreatorCosts(shop.id, today);
+  if (costs) done(`Recorded ${costs} creator costs (sponsorship fees and seeded products)`);
+
+  if ((await seed.prisma.experiment.count({ where: { shopId: shop.id } })) === 0) {
+    const { geoSplit } = seed.DEMO_EXPERIMENTS;
+    const code = seed.DEMO_CREATORS.find((creator) => creator.handle === geoSplit.handle)!.discountCode;
+    step(`Placing the geo split's extra orders: ${code} shoppers in ${geoSplit.exposed.join(", ")} over the last two weeks`);
+    for (let ago = 14; ago >= 1; ago -= 1) {
+      const noon = new Date(`${new Date(Date.parse(`${today}T00:00:00Z`) - ago * 86_400_000).toISOString().slice(0, 10)}T17:00:00Z`);
+      for (const region of geoSplit.exposed) {
+        const response = await fetch(`${simulatorUrl}/orders`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ code, shipTo: region, placedAt: noon.toISOString() }),
+        });
+        if (!response.ok) throw new Error(`The simulator refused an order: ${response.status} ${await response.text()}`);
+      }
+    }
+    const experiments = await seed.seedExperiments(shop, today);
+    done(`Experiments: ${experiments.join(" · ")}`);
+  }
+
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const [unprocessed, changes] = await Promise.all([
+      seed.prisma.inboxEvent.count({ where: { shopDomain: seed.DEMO_SHOP.domain, processedAt: null } }),
+      seed.prisma.rollupChange.count({ where: { shopId: shop.id } }),
+    ]);
+    term.setStatus(`  Reports   ${unprocessed} events and ${changes} changed days waiting for the worker`);
+    if (unprocessed === 0 && changes === 0) break;
+    if (Date.now() > deadline) {
+      term.endStatus(color.yellow("! The reports are still catching up; the leaderboard fills in within a minute"));
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  term.endStatus(`${color.green("✓")} Leaderboard, creator pages and dashboard are up to date`);
 }
 
 main().catch(async (error: unknown) => {

@@ -103,7 +103,7 @@ describe.skipIf(process.env.SKIP_E2E === "1")("tiered contract, end to end", () 
     try {
       await page.goto(`${e2e.harness!.url}/admin`);
       await page.getByText("Creator Ledger — Local admin harness").waitFor();
-      await app.getByRole("heading", { name: "Leaderboard" }).waitFor({ timeout: 20_000 });
+      await app.getByRole("heading", { name: "Home" }).waitFor({ timeout: 20_000 });
       await e2e.appReady();
 
       // The merchant adds the creator through the real form (their first contract: a 12.5% revenue share).

@@ -55,7 +55,7 @@ describe.skipIf(process.env.SKIP_E2E === "1")("tracking links, end to end", () =
     try {
       await page.goto(`${e2e.harness!.url}/admin`);
       await page.getByText("Creator Ledger — Local admin harness").waitFor();
-      await app.getByRole("heading", { name: "Leaderboard" }).waitFor({ timeout: 20_000 });
+      await app.getByRole("heading", { name: "Home" }).waitFor({ timeout: 20_000 });
       await e2e.appReady();
 
       // The merchant adds the creator; the handle follows the name as they type.
@@ -82,7 +82,10 @@ describe.skipIf(process.env.SKIP_E2E === "1")("tracking links, end to end", () =
 
       // Their links page, from the creator's page: nothing yet, and the code they were added with.
       await openLinksPage(async () => {
-        // The edit form shows what was saved (the customer's number, as in Shopify admin, rather than its gid).
+        // The edit form (from the creator's page) shows what was saved (the customer's number, as in Shopify admin,
+        // rather than its gid); its page links on to Codes and links as the creator's page does.
+        await app.getByRole("link", { name: "Edit", exact: true }).click();
+        await app.getByRole("heading", { name: `Edit ${CREATOR.name}`, level: 1 }).waitFor();
         expect(await app.getByLabel("Handle").inputValue()).toBe(CREATOR.handle);
         expect(await app.getByLabel("Sites and profiles").inputValue()).toBe("instagram.com/mayafit\nmayafit.com");
         expect(await app.getByLabel("Customer account").inputValue()).toBe("7421983321");

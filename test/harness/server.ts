@@ -48,8 +48,10 @@ export interface RunningHarness {
 
 const APP_BRIDGE_CDN = "https://cdn.shopify.com/shopifycloud/app-bridge.js";
 const DEFAULT_NAV: NavItem[] = [
-  { label: "Leaderboard", path: "/app" },
+  { label: "Home", path: "/app" },
+  { label: "Leaderboard", path: "/app/leaderboard" },
   { label: "Creators", path: "/app/creators" },
+  { label: "Experiments", path: "/app/experiments" },
   { label: "Orders", path: "/app/orders" },
   { label: "Payouts", path: "/app/payouts" },
   { label: "Statements", path: "/app/statements" },

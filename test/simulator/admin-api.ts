@@ -19,7 +19,16 @@ import type { AccessTokens } from "./access-tokens";
 import { adminSchema } from "./admin-schema";
 import { BULK_OPERATION_STORAGE_HOST } from "./admin-tunnel";
 import { BulkOperations, type BulkOperationErrorCode, type BulkOperationRecord, type BulkOperationsListArgs } from "./bulk-operations";
-import { collectionNode, collectionsConnection, productNode, productsConnection, type CatalogListArgs, type CatalogViewContext } from "./catalog-graphql";
+import {
+  collectionNode,
+  collectionsConnection,
+  productNode,
+  productsConnection,
+  productVariantById,
+  productVariantsConnection,
+  type CatalogListArgs,
+  type CatalogViewContext,
+} from "./catalog-graphql";
 import { InvalidCursorError, paginate, type PageArgs } from "./connections";
 import { DiscountCodeTakenError, discountGid, type CodeDiscount } from "./discounts";
 import { formatError } from "./graphql-errors";
@@ -303,6 +312,8 @@ export class AdminApi {
         const product = store.catalog.product(id);
         return product && id.startsWith("gid://shopify/Product/") ? productNode(product, catalog) : null;
       },
+      productVariants: (args: CatalogListArgs) => withCursorErrors(() => productVariantsConnection(catalog, args)),
+      productVariant: ({ id }: { id: string }) => productVariantById(catalog, id),
       collections: (args: CatalogListArgs) => withCursorErrors(() => collectionsConnection(catalog, args)),
       collection: ({ id }: { id: string }) => {
         const collection = store.catalog.collection(id);
@@ -321,6 +332,8 @@ export class AdminApi {
         if (operation) return this.bulkOperations.view(operation);
         const product = id.startsWith("gid://shopify/Product/") ? store.catalog.product(id) : undefined;
         if (product) return productNode(product, catalog);
+        const variant = id.startsWith("gid://shopify/ProductVariant/") ? productVariantById(catalog, id) : null;
+        if (variant) return variant;
         const collection = id.startsWith("gid://shopify/Collection/") ? store.catalog.collection(id) : undefined;
         if (collection) return collectionNode(collection, catalog);
         const order = orderByGid(orders(), id);

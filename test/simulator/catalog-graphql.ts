@@ -1,8 +1,8 @@
-// The catalog as the Admin GraphQL API shows it: products and collections as plain objects shaped like the schema's
-// types (fields with arguments are functions), the list queries with Shopify's search syntax and sort keys, and a
-// collection's products paged in the collection's own order.
-import type { Catalog, SimCollection, SimProduct } from "./catalog";
-import { collectionGid, productGid } from "./catalog";
+// The catalog as the Admin GraphQL API shows it: products, their variants and collections as plain objects shaped
+// like the schema's types (fields with arguments are functions), the list queries with Shopify's search syntax and
+// sort keys, and a collection's products paged in the collection's own order.
+import type { Catalog, SimCollection, SimProduct, SimVariant } from "./catalog";
+import { collectionGid, productGid, variantGid } from "./catalog";
 import { paginate, type PageArgs, type SortPosition } from "./connections";
 import { formatAmount } from "./money";
 import { graphqlDateTime, graphqlDecimal } from "./order-graphql";
@@ -36,6 +36,69 @@ export function collectionsConnection(context: CatalogViewContext, args: Catalog
   return paginate(matching, (collection) => collectionSortPosition(collection, args.sortKey), args, (collection) =>
     collectionNode(collection, context),
   );
+}
+
+/**
+ * `productVariants(first:, after:, query:, sortKey:)`: the query searches product title, variant title, SKU and
+ * vendor by default.
+ */
+export function productVariantsConnection(context: CatalogViewContext, args: CatalogListArgs) {
+  const search = parseSearchQuery(args.query);
+  const matching = context.catalog.products.flatMap((product) =>
+    product.variants
+      .filter((variant) => matchesSearch(search, (field) => variantField(product, variant, field)))
+      .map((variant) => ({ product, variant })),
+  );
+  return paginate(
+    matching,
+    ({ product, variant }) => variantSortPosition(product, variant, args.sortKey),
+    args,
+    ({ product, variant }) => productVariantNode(product, variant, context),
+  );
+}
+
+/** `productVariant(id:)`: null for an unknown id, as Shopify answers. */
+export function productVariantById(context: CatalogViewContext, id: string): Record<string, unknown> | null {
+  const found = id.startsWith("gid://shopify/ProductVariant/") ? context.catalog.variant(id) : undefined;
+  return found ? productVariantNode(found.product, found.variant, context) : null;
+}
+
+export function productVariantNode(product: SimProduct, variant: SimVariant, context: CatalogViewContext): Record<string, unknown> {
+  const money = (minor: number) => ({ amount: graphqlDecimal(formatAmount(minor, context.currency)), currencyCode: context.currency });
+  // Shopify names a product without options' only variant "Default Title"; displayName joins it to the product's.
+  const title = variant.title ?? "Default Title";
+  const cost = variant.unitCostMinor ?? null;
+  return {
+    __typename: "ProductVariant",
+    id: variantGid(variant),
+    legacyResourceId: String(variant.id),
+    title,
+    displayName: `${product.title} - ${title}`,
+    sku: variant.sku,
+    barcode: null,
+    price: graphqlDecimal(formatAmount(variant.priceMinor, context.currency)),
+    compareAtPrice: null,
+    position: product.variants.indexOf(variant) + 1,
+    availableForSale: true,
+    taxable: true,
+    inventoryQuantity: 100,
+    createdAt: graphqlDateTime(product.createdAt),
+    updatedAt: graphqlDateTime(product.updatedAt),
+    image: null,
+    product: productNode(product, context),
+    inventoryItem: {
+      __typename: "InventoryItem",
+      id: `gid://shopify/InventoryItem/${variant.id}`,
+      legacyResourceId: String(variant.id),
+      sku: variant.sku,
+      tracked: true,
+      requiresShipping: true,
+      // Shopify keeps the cost in the shop's currency; null when the merchant never entered one.
+      unitCost: cost === null ? null : money(cost),
+      createdAt: graphqlDateTime(product.createdAt),
+      updatedAt: graphqlDateTime(product.updatedAt),
+    },
+  };
 }
 
 export function productNode(product: SimProduct, context: CatalogViewContext): Record<string, unknown> {
@@ -122,6 +185,38 @@ function productField(catalog: Catalog, product: SimProduct, field: string | nul
       return catalog.collectionsOf(product).map((collection) => collection.id);
     default:
       return undefined;
+  }
+}
+
+function variantField(product: SimProduct, variant: SimVariant, field: string | null): (string | number)[] | undefined {
+  switch (field) {
+    case null:
+      return [product.title, variant.title ?? "Default Title", variant.sku, product.vendor];
+    case "title":
+      return [variant.title ?? "Default Title"];
+    case "sku":
+      return [variant.sku];
+    case "vendor":
+      return [product.vendor];
+    case "id":
+      return [variant.id];
+    case "product_id":
+      return [product.id];
+    default:
+      return undefined;
+  }
+}
+
+function variantSortPosition(product: SimProduct, variant: SimVariant, sortKey: string | null | undefined): SortPosition {
+  switch (sortKey) {
+    case "FULL_TITLE":
+      return [`${product.title} - ${variant.title ?? "Default Title"}`.toLowerCase(), variant.id];
+    case "TITLE":
+      return [(variant.title ?? "Default Title").toLowerCase(), variant.id];
+    case "SKU":
+      return [variant.sku.toLowerCase(), variant.id];
+    default:
+      return [variant.id, variant.id];
   }
 }
 

@@ -6,9 +6,10 @@ import { ApiVersion, shopifyApi } from "@shopify/shopify-api";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CATALOG_COLLECTIONS_QUERY, CATALOG_PRODUCTS_QUERY, COLLECTION_PRODUCTS_QUERY } from "~/shopify/admin-operations";
 import { titlePrefixQuery } from "~/shopify/search-syntax";
+import { findVariant, searchCatalog } from "~/services/catalog-search.server";
 import { matchesWebhookSchema, startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver";
 import { routeAdminApiToSimulator } from "../support/admin-api";
-import { collectionGid, productGid } from "./catalog";
+import { collectionGid, productGid, variantGid } from "./catalog";
 import { matchesSearch, parseSearchQuery } from "./search-query";
 import { startSimulatorServer, type RunningSimulator } from "./server";
 
@@ -159,6 +160,74 @@ describe("products and collections over Admin GraphQL", () => {
     const [request] = sim.adminApi.graphqlRequests();
     // collection (1) + products connection (2 + 250 nodes of 1): what Shopify reserves before running the query.
     expect(request?.cost).toEqual({ requested: 253, actual: 3 + collection.members.length });
+  });
+});
+
+describe("variants and their cost per item over Admin GraphQL (the seeding cost picker)", () => {
+  const admin = <T,>(query: string, variables?: Record<string, unknown>) => graphql<T>(query, variables);
+
+  it("finds variants by the start of their product's title or SKU, with Shopify's cost per item or none", async () => {
+    const catalog = sim.simulator.catalog;
+    const withCost = catalog.addProduct({ title: "Zephyr Linen Shirt", priceMinor: 4_999, unitCostMinor: 1_850 });
+    const withoutCost = catalog.addProduct({ title: "Zephyr Wool Socks", priceMinor: 1_200, unitCostMinor: null });
+
+    const matches = await searchCatalog(admin, { type: "VARIANT", q: "zeph" });
+    expect(matches).toEqual([
+      {
+        type: "VARIANT",
+        gid: variantGid(withCost.variants[0]!),
+        title: "Zephyr Linen Shirt - Default Title",
+        detail: `SKU ${withCost.variants[0]!.sku} · cost 18.5 USD`,
+        variant: {
+          gid: variantGid(withCost.variants[0]!),
+          productGid: productGid(withCost),
+          productTitle: "Zephyr Linen Shirt",
+          variantTitle: "Default Title",
+          displayName: "Zephyr Linen Shirt - Default Title",
+          sku: withCost.variants[0]!.sku,
+          imageUrl: null,
+          unitCost: { amount: "18.5", currencyCode: "USD" },
+        },
+      },
+      expect.objectContaining({
+        gid: variantGid(withoutCost.variants[0]!),
+        detail: `SKU ${withoutCost.variants[0]!.sku} · no cost in Shopify`,
+        variant: expect.objectContaining({ unitCost: null }),
+      }),
+    ]);
+    // Two words narrow it down; a SKU finds its variant.
+    expect((await searchCatalog(admin, { type: "VARIANT", q: "zephyr wool" })).map((match) => match.gid)).toEqual([variantGid(withoutCost.variants[0]!)]);
+    expect((await searchCatalog(admin, { type: "VARIANT", q: withCost.variants[0]!.sku })).map((match) => match.gid)).toEqual([
+      variantGid(withCost.variants[0]!),
+    ]);
+    expect(await searchCatalog(admin, { type: "VARIANT", q: "nothing-starts-like-this" })).toEqual([]);
+  });
+
+  it("gives every seeded product's variants a cost except every fifth, whose merchant never entered one", () => {
+    const variants = sim.simulator.catalog.products.slice(0, 24).flatMap((product) => product.variants);
+    expect(variants.filter((variant) => variant.unitCostMinor === null).length).toBe(Math.floor(variants.length / 5));
+    for (const variant of variants.filter((v) => v.unitCostMinor !== null)) {
+      expect(variant.unitCostMinor).toBe(Math.round(variant.priceMinor * 0.4));
+    }
+  });
+
+  it("looks one variant up by id, as a seeding cost does when it is saved, and answers null for an unknown one", async () => {
+    const catalog = sim.simulator.catalog;
+    const sized = catalog.products.find((product) => product.variants.length === 3)!;
+    const medium = sized.variants[1]!;
+    const found = await findVariant(admin, variantGid(medium));
+    expect(found).toMatchObject({
+      gid: variantGid(medium),
+      productGid: productGid(sized),
+      productTitle: sized.title,
+      variantTitle: medium.title,
+      displayName: `${sized.title} - ${medium.title}`,
+      sku: medium.sku,
+    });
+    expect(found!.unitCost).toEqual(
+      medium.unitCostMinor === null ? null : { amount: expect.stringMatching(/^\d+\.\d{1,2}$/), currencyCode: "USD" },
+    );
+    expect(await findVariant(admin, "gid://shopify/ProductVariant/1")).toBeNull();
   });
 });
 

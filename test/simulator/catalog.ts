@@ -17,6 +17,11 @@ export interface SimVariant {
   title: string | null;
   sku: string;
   priceMinor: number;
+  /**
+   * What one costs the merchant (InventoryItem.unitCost), in the shop's currency; null when the merchant never
+   * entered a cost. Left out, the catalog gives it one (unitCostFor).
+   */
+  unitCostMinor?: number | null;
 }
 
 export interface SimProduct {
@@ -55,6 +60,8 @@ export interface NewProduct {
   title: string;
   priceMinor: number;
   vendor?: string;
+  /** Null: Shopify has no cost for it. Left out: the catalog's usual cost for the price (unitCostFor). */
+  unitCostMinor?: number | null;
 }
 
 export class UnknownCatalogItemError extends Error {}
@@ -79,6 +86,12 @@ export class Catalog {
     private readonly options: { timezone: string; now?: Date },
   ) {
     this.products = [...products];
+    // Costs are derived here, not drawn by the order generator: its seeded sequence stays as it was.
+    let index = 0;
+    for (const variant of this.products.flatMap((product) => product.variants)) {
+      if (variant.unitCostMinor === undefined) variant.unitCostMinor = unitCostFor(variant.priceMinor, index);
+      index += 1;
+    }
     const now = options.now ?? new Date();
     for (const { title, holds } of DEFAULT_COLLECTIONS) {
       const members = this.products.filter((product, index, all) => holds(product, index, all)).map((product) => product.id);
@@ -89,6 +102,17 @@ export class Catalog {
   product(idOrGid: string | number): SimProduct | undefined {
     const id = numericId(idOrGid, "Product");
     return id === null ? undefined : this.products.find((product) => product.id === id);
+  }
+
+  /** A variant by numeric id or ProductVariant gid, with its product. */
+  variant(idOrGid: string | number): { product: SimProduct; variant: SimVariant } | undefined {
+    const id = numericId(idOrGid, "ProductVariant");
+    if (id === null) return undefined;
+    for (const product of this.products) {
+      const variant = product.variants.find((candidate) => candidate.id === id);
+      if (variant) return { product, variant };
+    }
+    return undefined;
   }
 
   productOrThrow(idOrGid: string | number): SimProduct {
@@ -137,7 +161,15 @@ export class Catalog {
       handle: handleOf(input.title),
       vendor: input.vendor ?? "Demo Creator Store",
       grams: 500,
-      variants: [{ id: id + 1, title: null, sku: `SKU-${id}`, priceMinor: input.priceMinor }],
+      variants: [
+        {
+          id: id + 1,
+          title: null,
+          sku: `SKU-${id}`,
+          priceMinor: input.priceMinor,
+          unitCostMinor: input.unitCostMinor === undefined ? unitCostFor(input.priceMinor, 0) : input.unitCostMinor,
+        },
+      ],
       createdAt: at,
       updatedAt: at,
     };
@@ -229,6 +261,18 @@ export function productGid(product: Pick<SimProduct, "id">): string {
   return `gid://shopify/Product/${product.id}`;
 }
 
+export function variantGid(variant: Pick<SimVariant, "id">): string {
+  return `gid://shopify/ProductVariant/${variant.id}`;
+}
+
+/**
+ * A seeded variant's cost: 40% of its price, except every fifth variant, whose merchant never entered a cost
+ * (Shopify answers null), so both cases are always in a catalog.
+ */
+export function unitCostFor(priceMinor: number, index: number): number | null {
+  return index % 5 === 4 ? null : Math.round(priceMinor * 0.4);
+}
+
 export function collectionGid(collection: Pick<SimCollection, "id">): string {
   return `gid://shopify/Collection/${collection.id}`;
 }
@@ -241,7 +285,7 @@ export function handleOf(title: string): string {
     .replace(/^-+|-+$/g, "");
 }
 
-function numericId(idOrGid: string | number, type: "Product" | "Collection"): number | null {
+function numericId(idOrGid: string | number, type: "Product" | "ProductVariant" | "Collection"): number | null {
   const text = String(idOrGid).trim();
   const match = new RegExp(`^(?:gid://shopify/${type}/)?(\\d+)$`).exec(text);
   const id = match ? Number(match[1]) : NaN;

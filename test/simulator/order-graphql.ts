@@ -113,6 +113,34 @@ export function orderNode(order: SimOrder, context: OrderViewContext): Record<st
     shippingLines: (args: PageArgs) => paginate(shippingLines, (line) => [shippingLines.indexOf(line), Number(line.legacyId)], args),
     discountApplications: (args: PageArgs) => paginate(discountApplication ? [discountApplication] : [], () => [0, 0], args),
     customerJourneySummary: () => journeySummary(order, context),
+    shippingAddress: mailingAddress(payload.shipping_address, order.id),
+  };
+}
+
+/** A REST address as Admin GraphQL's MailingAddress; null when the order ships nowhere. */
+function mailingAddress(address: RestOrder | null | undefined, orderId: number): Record<string, unknown> | null {
+  if (!address) return null;
+  return {
+    __typename: "MailingAddress",
+    id: `gid://shopify/MailingAddress/${orderId + 3}?model_name=Address`,
+    address1: address.address1,
+    address2: address.address2,
+    city: address.city,
+    company: address.company,
+    country: address.country,
+    countryCode: address.country_code,
+    countryCodeV2: address.country_code,
+    firstName: address.first_name,
+    lastName: address.last_name,
+    name: address.name,
+    phone: address.phone,
+    province: address.province,
+    provinceCode: address.province_code,
+    zip: address.zip,
+    latitude: address.latitude,
+    longitude: address.longitude,
+    formattedArea: [address.city, address.province_code, address.country].filter(Boolean).join(", "),
+    formatted: () => [address.name, address.address1, address.address2, `${address.city} ${address.province_code} ${address.zip}`, address.country].filter(Boolean),
   };
 }
 

@@ -125,6 +125,9 @@ export interface SimOrder {
   /** The creator code the order was placed with, as given to the generator (before spelling variations). */
   creatorCode: string | null;
   shipping: { id: number; title: string; code: string; priceMinor: number; refundedMinor: number };
+  /** Where the order ships: the customer's address, or another one in `shipTo`'s region (a gift, an office). */
+  shippingAddress: Address;
+  /** The shipping address's region: US sales tax is charged where the order ships. */
   taxRegion: TaxRegion;
   landingSite: string | null;
   referringSite: string | null;
@@ -148,22 +151,29 @@ export interface TaxRegion {
   province: string;
   provinceCode: string;
   ratePercent: number;
+  /** A city and zip in the state, for addresses placed there on purpose (shipTo). */
+  city: string;
+  zip: string;
 }
 
+// The states the simulated store ships to, in proportions a US store sees (each new customer draws one).
 const TAX_REGIONS: TaxRegion[] = [
-  { province: "New York", provinceCode: "NY", ratePercent: 8.875 },
-  { province: "California", provinceCode: "CA", ratePercent: 7.25 },
-  { province: "Texas", provinceCode: "TX", ratePercent: 6.25 },
-  { province: "Washington", provinceCode: "WA", ratePercent: 6.5 },
-  { province: "Illinois", provinceCode: "IL", ratePercent: 6.25 },
-  { province: "Florida", provinceCode: "FL", ratePercent: 6 },
-  { province: "Massachusetts", provinceCode: "MA", ratePercent: 6.25 },
-  { province: "New Jersey", provinceCode: "NJ", ratePercent: 6.625 },
-  { province: "Pennsylvania", provinceCode: "PA", ratePercent: 6 },
-  { province: "Georgia", provinceCode: "GA", ratePercent: 4 },
-  { province: "Colorado", provinceCode: "CO", ratePercent: 2.9 },
-  { province: "Oregon", provinceCode: "OR", ratePercent: 0 },
+  { province: "New York", provinceCode: "NY", ratePercent: 8.875, city: "Albany", zip: "12207" },
+  { province: "California", provinceCode: "CA", ratePercent: 7.25, city: "Sacramento", zip: "95814" },
+  { province: "Texas", provinceCode: "TX", ratePercent: 6.25, city: "Austin", zip: "78701" },
+  { province: "Washington", provinceCode: "WA", ratePercent: 6.5, city: "Olympia", zip: "98501" },
+  { province: "Illinois", provinceCode: "IL", ratePercent: 6.25, city: "Springfield", zip: "62701" },
+  { province: "Florida", provinceCode: "FL", ratePercent: 6, city: "Tallahassee", zip: "32301" },
+  { province: "Massachusetts", provinceCode: "MA", ratePercent: 6.25, city: "Boston", zip: "02108" },
+  { province: "New Jersey", provinceCode: "NJ", ratePercent: 6.625, city: "Trenton", zip: "08608" },
+  { province: "Pennsylvania", provinceCode: "PA", ratePercent: 6, city: "Harrisburg", zip: "17101" },
+  { province: "Georgia", provinceCode: "GA", ratePercent: 4, city: "Atlanta", zip: "30303" },
+  { province: "Colorado", provinceCode: "CO", ratePercent: 2.9, city: "Denver", zip: "80202" },
+  { province: "Oregon", provinceCode: "OR", ratePercent: 0, city: "Salem", zip: "97301" },
 ];
+
+/** The regions (ISO 3166-2) the simulated store ships to: what `shipTo` accepts. */
+export const SHIPPING_REGIONS: readonly string[] = TAX_REGIONS.map((region) => `US-${region.provinceCode}`);
 
 /** Store-wide codes that belong to no creator. */
 export const HOUSE_CODES: readonly SimDiscount[] = [
@@ -202,6 +212,8 @@ export interface PlaceOrderOptions {
   placedAt?: Date;
   /** The products the shopper buys, one line each (numeric ids or gids); default: one to four of the catalog's. */
   productIds?: readonly (string | number)[];
+  /** Ship to this region (one of SHIPPING_REGIONS, e.g. "US-CA") instead of the customer's own address. */
+  shipTo?: string;
 }
 
 export class OrderGenerator {
@@ -338,6 +350,8 @@ export class OrderGenerator {
     const f = this.faker;
     const placedAt = options.placedAt ?? new Date();
     const customer = this.customer(placedAt);
+    // Drawn from no randomness: an order shipped elsewhere leaves the seeded order sequence as it was.
+    const shippingAddress = options.shipTo ? this.addressIn(customer, options.shipTo) : customer.address;
     const decimals = currencyDecimals(this.shop.currency);
 
     const lineCount = f.helpers.weightedArrayElement([
@@ -414,7 +428,8 @@ export class OrderGenerator {
       discount,
       creatorCode,
       shipping: { id: this.id(), ...shippingChoice, refundedMinor: 0 },
-      taxRegion: customer.taxRegion,
+      shippingAddress,
+      taxRegion: options.shipTo ? taxRegionOf(options.shipTo) : customer.taxRegion,
       ...(options.traffic
         ? {
             landingSite: options.traffic.landingSite,
@@ -439,6 +454,13 @@ export class OrderGenerator {
     this.price(order);
     this.orders.set(order.id, order);
     return { order, events: [this.event("orders/create", order, order.updatedAt)] };
+  }
+
+  /** The customer's name and phone at an address in the region (its capital: the street is the customer's). */
+  private addressIn(customer: SimCustomer, region: string): Address {
+    const state = taxRegionOf(region);
+    if (state === customer.taxRegion) return customer.address;
+    return { ...customer.address, city: state.city, zip: state.zip, province: state.province, province_code: state.provinceCode };
   }
 
   /** A storefront product page path, e.g. /products/linen-shirt. */
@@ -723,7 +745,7 @@ export class OrderGenerator {
       line_items: lines.map((line) => this.linePayload(line, order, taxLine)),
       payment_terms: null,
       refunds: [],
-      shipping_address: { ...customer.address },
+      shipping_address: { ...order.shippingAddress },
       shipping_lines: [
         {
           id: order.shipping.id,
@@ -909,4 +931,10 @@ function randomHex(faker: Faker, length: number): string {
 
 function pick<T extends object, K extends keyof T>(object: T, keys: readonly K[]): Pick<T, K> {
   return Object.fromEntries(keys.map((key) => [key, object[key]])) as Pick<T, K>;
+}
+
+function taxRegionOf(region: string): TaxRegion {
+  const state = TAX_REGIONS.find((candidate) => `US-${candidate.provinceCode}` === region);
+  if (!state) throw new Error(`The simulated store does not ship to ${region}: use one of ${SHIPPING_REGIONS.join(", ")}`);
+  return state;
 }

@@ -1,6 +1,6 @@
 // The simulator's control API (JSON over HTTP), used by the demo, the e2e test and curl:
 //   GET    /health
-//   POST   /orders                 {code?, codes?, codeShare?, creators?, creatorShare?, signals?, products?, count?, wait?}
+//   POST   /orders                 {code?, codes?, codeShare?, creators?, creatorShare?, signals?, products?, count?, placedAt?, shipTo?, wait?}
 //                                  place orders, deliver orders/create (creators: [{handle, code?, linkSlug?,
 //                                  referrer?, clickIds?}], signals: code | utm-link | ref-param | note-attribute |
 //                                  referrer | journey-only | coupon-site; products: ids or gids, one line each)
@@ -54,6 +54,7 @@ import { createCertificateAuthority } from "./certificates";
 import type { Delivery } from "./delivery";
 import { DiscountCodeTakenError, discountGid, type CodeDiscount, type NewCodeDiscount } from "./discounts";
 import { formatAmount, parseAmount } from "./money";
+import { SHIPPING_REGIONS } from "./orders";
 import { StoreSimulator, type FollowUpKind, type ReplayProgress, type StoreSimulatorOptions } from "./store";
 import { ATTRIBUTION_SIGNALS, UnusableSignalsError, type AttributionSignal, type CreatorSignals } from "./traffic";
 
@@ -168,6 +169,8 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
           codes: optionalStringArray(body.codes, "codes"),
           codeShare: optionalNumber(body.codeShare, "codeShare"),
           varyCodeSpelling: typeof body.varyCodeSpelling === "boolean" ? body.varyCodeSpelling : undefined,
+          placedAt: optionalInstant(body.placedAt, "placedAt"),
+          shipTo: optionalShippingRegion(body.shipTo),
           ...creatorMix(body),
           count,
         }),
@@ -576,6 +579,23 @@ function optionalString(value: unknown, name: string): string | undefined {
   if (value === undefined || value === null || value === "") return undefined;
   if (typeof value !== "string") throw new HttpError(400, `${name} must be a string`);
   return value;
+}
+
+/** An ISO 8601 instant, e.g. "2026-11-02T15:30:00Z", for orders placed in the past. */
+function optionalInstant(value: unknown, name: string): Date | undefined {
+  const text = optionalString(value, name);
+  if (text === undefined) return undefined;
+  const instant = new Date(text);
+  if (Number.isNaN(instant.getTime())) throw new HttpError(400, `${name} must be an ISO 8601 date-time, got ${text}`);
+  return instant;
+}
+
+function optionalShippingRegion(value: unknown): string | undefined {
+  const region = optionalString(value, "shipTo");
+  if (region !== undefined && !SHIPPING_REGIONS.includes(region)) {
+    throw new HttpError(400, `shipTo must be one of the regions the store ships to (${SHIPPING_REGIONS.join(", ")}), got ${region}`);
+  }
+  return region;
 }
 
 function optionalNumber(value: unknown, name: string): number | undefined {

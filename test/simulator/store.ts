@@ -61,6 +61,8 @@ export interface PlaceOrdersRequest {
   /** Spell codes as shoppers do (random case, stray spaces). Default: on for `codes` and `creators`, off for `code`. */
   varyCodeSpelling?: boolean;
   placedAt?: Date;
+  /** Ship every order to this region (ISO 3166-2, one of SHIPPING_REGIONS); default: the customer's own address. */
+  shipTo?: string;
   /**
    * Creators whose audiences buy. Each order is credited to one of them (share `creatorShare`) through one signal
    * drawn from `signals`; the rest are organic. Takes the place of code/codes.
@@ -204,6 +206,7 @@ export class StoreSimulator {
         allowHouseCode: !request.code,
         traffic,
         placedAt: request.placedAt,
+        shipTo: request.shipTo,
         productIds: request.products,
       });
       this.recordRedemption(order);

@@ -160,7 +160,7 @@ export class E2eApp {
   /** Opens the admin afresh, as the merchant does: the harness's shell with the app's home (the leaderboard) ready. */
   async openAdmin(): Promise<void> {
     await this.page.goto(`${this.harness!.url}/admin`);
-    await this.app.getByRole("heading", { name: "Leaderboard" }).waitFor({ timeout: 20_000 });
+    await this.app.getByRole("heading", { name: "Home" }).waitFor({ timeout: 20_000 });
     await this.appReady();
   }
 

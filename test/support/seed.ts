@@ -10,6 +10,8 @@ import type { CompensationModel, ContractTerms } from "~/domain/commissions/cont
 import { serializeTerms } from "~/domain/commissions/contract-terms-schema";
 import { collectionsNamedBy } from "~/domain/commissions/rate-overrides";
 import Decimal from "decimal.js";
+import type { CreatorPlatform, FunnelStage } from "~/domain/metrics/segment-labels";
+import { createExperiment } from "~/models/experiment.server";
 
 export const DEFAULT_SCOPES = "read_orders,read_discounts,write_discounts,read_customers,read_products";
 
@@ -31,6 +33,8 @@ export interface CreatorSeed {
   revenueSharePercent: string;
   /** A contract other than the plain revenue share, in force for the whole demo history. */
   contract?: { model: CompensationModel; terms: ContractTerms };
+  /** The segments the leaderboard filters by and the dashboard breaks down by. */
+  segments: { platform: CreatorPlatform; funnelStage: FunnelStage; niche: string };
 }
 
 export const DEMO_CREATORS: CreatorSeed[] = [
@@ -38,6 +42,7 @@ export const DEMO_CREATORS: CreatorSeed[] = [
     name: "Sarah Chen",
     email: "sarah@example.com",
     handle: "sarah-chen",
+    segments: { platform: "INSTAGRAM", funnelStage: "CONVERSION", niche: "skincare" },
     referrerDomains: ["instagram.com/sarahchen", "sarahchen.blog"],
     discountCode: "SARAH10",
     revenueSharePercent: "10",
@@ -46,6 +51,7 @@ export const DEMO_CREATORS: CreatorSeed[] = [
     name: "Marcus Johnson",
     email: "marcus@example.com",
     handle: "marcus",
+    segments: { platform: "YOUTUBE", funnelStage: "CONSIDERATION", niche: "fitness" },
     referrerDomains: ["youtube.com/@marcusjohnson"],
     discountCode: "MARCUS15",
     revenueSharePercent: "12.5",
@@ -65,6 +71,7 @@ export const DEMO_CREATORS: CreatorSeed[] = [
     name: "Priya Patel",
     email: "priya@example.com",
     handle: "priya",
+    segments: { platform: "TIKTOK", funnelStage: "AWARENESS", niche: "beauty" },
     referrerDomains: ["tiktok.com/@priyapatel"],
     discountCode: "PRIYA20",
     revenueSharePercent: "15",
@@ -80,6 +87,7 @@ export const DEMO_CREATORS: CreatorSeed[] = [
     name: "Diego Alvarez",
     email: "diego@example.com",
     handle: "diego",
+    segments: { platform: "INSTAGRAM", funnelStage: "CONVERSION", niche: "fitness" },
     referrerDomains: ["instagram.com/diegoalvarez"],
     discountCode: "DIEGO10",
     revenueSharePercent: "8",
@@ -95,6 +103,7 @@ export const DEMO_CREATORS: CreatorSeed[] = [
     name: "Emma Wilson",
     email: "emma@example.com",
     handle: "emma-wilson",
+    segments: { platform: "BLOG", funnelStage: "CONSIDERATION", niche: "wellness" },
     referrerDomains: ["emmawilson.co"],
     discountCode: "EMMA25",
     revenueSharePercent: "20",
@@ -110,6 +119,7 @@ export const DEMO_CREATORS: CreatorSeed[] = [
     name: "Kenji Tanaka",
     email: "kenji@example.com",
     handle: "kenji",
+    segments: { platform: "YOUTUBE", funnelStage: "AWARENESS", niche: "lifestyle" },
     referrerDomains: ["youtube.com/@kenjitanaka"],
     discountCode: "KENJI15",
     revenueSharePercent: "10",
@@ -125,6 +135,7 @@ export const DEMO_CREATORS: CreatorSeed[] = [
     name: "Olivia Brown",
     email: "olivia@example.com",
     handle: "livvy",
+    segments: { platform: "TIKTOK", funnelStage: "CONVERSION", niche: "fashion" },
     referrerDomains: ["tiktok.com/@livvybrown"],
     discountCode: "LIVVY12",
     revenueSharePercent: "12",
@@ -133,6 +144,7 @@ export const DEMO_CREATORS: CreatorSeed[] = [
     name: "Noah Kim",
     email: "noah@example.com",
     handle: "noah-kim",
+    segments: { platform: "NEWSLETTER", funnelStage: "CONSIDERATION", niche: "lifestyle" },
     referrerDomains: ["noahkim.substack.com"],
     discountCode: "NOAH5",
     revenueSharePercent: "5",
@@ -182,8 +194,8 @@ export async function seedCreators(shopId: string, creators: readonly CreatorSee
       skipped.push(creator.name);
       continue;
     }
-    const { contract, referrerDomains, ...fields } = creator;
-    const form = { ...fields, referrerDomains: referrerDomains.join("\n") };
+    const { contract, referrerDomains, segments, ...fields } = creator;
+    const form = { ...fields, ...segments, referrerDomains: referrerDomains.join("\n") };
     // Demo history goes back months: the creators' contracts are older than their orders.
     const result = await createCreator(shopId, form, CONTRACTS_SINCE);
     if (!result.ok) throw new Error(`Could not create ${creator.name}: ${JSON.stringify(result.fieldErrors)}`);
@@ -211,6 +223,83 @@ export async function seedCreators(shopId: string, creators: readonly CreatorSee
     created.push(creator.name);
   }
   return { created, skipped };
+}
+
+/**
+ * What the merchant spent on the demo creators besides their contracts: a sponsorship fee or two and products sent
+ * for review, in the last weeks. Added once: a shop that has costs already keeps them.
+ */
+export async function seedCreatorCosts(shopId: string, today: string): Promise<number> {
+  if (await prisma.creatorCost.count({ where: { shopId } })) return 0;
+  const creators = await prisma.creator.findMany({ where: { shopId }, select: { id: true, handle: true } });
+  const idOf = new Map(creators.map((creator) => [creator.handle, creator.id]));
+  const daysAgo = (days: number) => new Date(Date.parse(`${today}T00:00:00Z`) - days * 86_400_000);
+  const costs = [
+    { handle: "priya", kind: "FLAT_FEE", description: "TikTok launch video sponsorship", amountMinor: 30_000n, days: 20 },
+    { handle: "kenji", kind: "FLAT_FEE", description: "YouTube integration (60 s read)", amountMinor: 45_000n, days: 25 },
+    { handle: "emma-wilson", kind: "PRODUCT_SEEDING", description: "Review kit", amountMinor: 7_200n, days: 27, quantity: 3, unitCostMinor: 2_400n },
+    { handle: "sarah-chen", kind: "PRODUCT_SEEDING", description: "New-season samples", amountMinor: 5_600n, days: 18, quantity: 4, unitCostMinor: 1_400n },
+  ] as const;
+  const rows = costs.filter((cost) => idOf.has(cost.handle));
+  await prisma.creatorCost.createMany({
+    data: rows.map((cost) => ({
+      shopId,
+      creatorId: idOf.get(cost.handle)!,
+      kind: cost.kind,
+      description: cost.description,
+      incurredOn: daysAgo(cost.days),
+      amountMinor: cost.amountMinor,
+      ...("quantity" in cost ? { quantity: cost.quantity, unitCostMinor: cost.unitCostMinor, unitCostSource: "MERCHANT" as const } : {}),
+    })),
+  });
+  return rows.length;
+}
+
+/**
+ * The demo's two incrementality tests, over the replayed month: a geo split in which the creator's content ran in
+ * the exposed states for the last two weeks, and a period holdout in which another creator's content paused. The
+ * orders that make the difference are placed by the caller; this writes the experiments as the merchant's form would.
+ */
+export const DEMO_EXPERIMENTS = {
+  geoSplit: { handle: "priya", exposed: ["US-CA", "US-WA", "US-OR"], control: ["US-TX", "US-FL", "US-GA"] },
+  holdout: { handle: "kenji" },
+} as const;
+
+export async function seedExperiments(shop: { id: string; timezone: string }, today: string): Promise<string[]> {
+  const day = (ago: number) => new Date(Date.parse(`${today}T00:00:00Z`) - ago * 86_400_000).toISOString().slice(0, 10);
+  const creator = (handle: string) => prisma.creator.findUnique({ where: { shopId_handle: { shopId: shop.id, handle } } });
+  const [priya, kenji] = [await creator(DEMO_EXPERIMENTS.geoSplit.handle), await creator(DEMO_EXPERIMENTS.holdout.handle)];
+  const created: string[] = [];
+  for (const input of [
+    priya && {
+      name: `${priya.name} — TikTok geo split`,
+      design: "GEO_SPLIT",
+      creatorIds: [priya.id],
+      exposedRegions: DEMO_EXPERIMENTS.geoSplit.exposed.join(", "),
+      controlRegions: DEMO_EXPERIMENTS.geoSplit.control.join(", "),
+      startsOn: day(14),
+      endsOn: day(1),
+      baselineStartsOn: day(28),
+      baselineEndsOn: day(15),
+      notes: "Videos ran on the West Coast only; the South saw none.",
+    },
+    kenji && {
+      name: `${kenji.name} — YouTube pause`,
+      design: "PERIOD_HOLDOUT",
+      creatorIds: [kenji.id],
+      startsOn: day(28),
+      endsOn: day(15),
+      baselineStartsOn: day(14),
+      baselineEndsOn: day(1),
+      notes: "Integrations ran for two weeks, then paused for two.",
+    },
+  ]) {
+    if (!input || (await prisma.experiment.count({ where: { shopId: shop.id, name: input.name } }))) continue;
+    const result = await createExperiment(shop, input);
+    if (!result.ok) throw new Error(`Could not create the experiment ${input.name}: ${JSON.stringify(result.fieldErrors)}`);
+    created.push(input.name);
+  }
+  return created;
 }
 
 /** The demo creator whose revenue share pays one of the shop's collections a rate of its own. */

@@ -61,6 +61,14 @@ describe("describeJob", () => {
     });
   });
 
+  it("says a rollup refresh updates the reports, and can be run again", () => {
+    expect(describeJob({ kind: "refresh-rollups" })).toEqual({
+      summary: "Update reports (leaderboard, creator pages, dashboard) with the latest orders and costs",
+      retryable: true,
+      instead: null,
+    });
+  });
+
   it("still says something for a job it does not know", () => {
     expect(describeJob({ kind: "other", jobName: "mystery" })).toEqual({
       summary: "Background task mystery",

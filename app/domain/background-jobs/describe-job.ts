@@ -12,6 +12,8 @@ export type JobSubject =
   /** Reading which products a collection holds, for a contract's collection rate. */
   | { kind: "collection-sync"; collectionTitle: string | null }
   | { kind: "send-statements"; periodLabel: string }
+  /** Rebuilding the daily rollups the leaderboard, creator pages and dashboard read. */
+  | { kind: "refresh-rollups" }
   | { kind: "other"; jobName: string };
 
 export interface JobDescription {
@@ -65,6 +67,8 @@ export function describeJob(subject: JobSubject): JobDescription {
       };
     case "send-statements":
       return retryable(`Send creator statements for ${subject.periodLabel}`);
+    case "refresh-rollups":
+      return retryable("Update reports (leaderboard, creator pages, dashboard) with the latest orders and costs");
     case "other":
       return retryable(`Background task ${subject.jobName}`);
   }

@@ -27,6 +27,8 @@ export interface OrderFacts {
   updatedAt: Date;
   cancelledAt: Date | null;
   financialStatus: string | null;
+  /** Where it ships ("US-CA", or "DE" without a province; see shippingRegionOf); null when nothing ships. */
+  shippingRegion: string | null;
   test: boolean;
 }
 

@@ -46,6 +46,7 @@ const graphqlOrderSchema = z.object({
     ),
   }),
   customerJourneySummary: z.unknown().nullish(),
+  shippingAddress: z.object({ countryCodeV2: z.string().nullish(), provinceCode: z.string().nullish() }).nullish(),
 });
 
 export interface SyncedOrder {
@@ -96,6 +97,9 @@ export function parseGraphqlOrder(node: unknown): SyncedOrder {
       tax_lines: (line.taxLines ?? []).map((taxLine) => ({ price_set: restMoney(taxLine.priceSet) })),
     })),
     customer: order.customer ? { admin_graphql_api_id: order.customer.id } : null,
+    shipping_address: order.shippingAddress
+      ? { country_code: order.shippingAddress.countryCodeV2 ?? null, province_code: order.shippingAddress.provinceCode ?? null }
+      : null,
     line_items: order.lineItems.nodes.map((line) => ({
       product_id: line.product ? legacyId(line.product.id) : null,
       quantity: line.quantity,

@@ -3,6 +3,7 @@ import { hashEmail } from "../attribution/hash-email";
 import { toMinorUnits } from "../money";
 import { allocateProportionally } from "./allocate-proportionally";
 import type { OrderFacts, OrderLine } from "./order-facts";
+import { shippingRegionOf } from "./shipping-region";
 
 const moneySchema = z.object({ amount: z.string(), currency_code: z.string().length(3) });
 const moneySetSchema = z.object({ shop_money: moneySchema, presentment_money: moneySchema });
@@ -47,6 +48,8 @@ export const orderPayloadSchema = z.object({
   shipping_lines: z.array(z.object({ tax_lines: z.array(taxLineSchema).nullish() })).nullish(),
   customer: z.object({ admin_graphql_api_id: z.string().nullish(), email: z.string().nullish() }).nullish(),
   line_items: z.array(lineItemSchema).nullish(),
+  // Only the region is read: street, city, zip and name are never kept.
+  shipping_address: z.object({ country_code: z.string().nullish(), province_code: z.string().nullish() }).nullish(),
 });
 
 export type OrderPayload = z.input<typeof orderPayloadSchema>;
@@ -96,6 +99,9 @@ export function parseOrderPayload(payload: unknown): OrderFacts {
     updatedAt: new Date(order.updated_at),
     cancelledAt: order.cancelled_at ? new Date(order.cancelled_at) : null,
     financialStatus: order.financial_status ?? null,
+    shippingRegion: order.shipping_address
+      ? shippingRegionOf(order.shipping_address.country_code, order.shipping_address.province_code)
+      : null,
     test: order.test ?? false,
   };
 }

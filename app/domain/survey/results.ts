@@ -4,6 +4,7 @@ import { conversionRateBasisPoints } from "~/domain/metrics/conversion-rate";
 import { METHOD_OF_KIND } from "~/domain/attribution/attribute-order";
 import { SIGNAL_KINDS, type AttributionMethod, type SignalKind } from "~/domain/attribution/types";
 import { optionKindOf, type SurveyOptionKind } from "./options";
+import { safeTimeZone } from "~/domain/time-zone";
 
 /*
  * What the survey tells a merchant over a date range of orders: how many shoppers answered, what they answered week
@@ -118,7 +119,7 @@ export function summarizeSurveyResults(
   range: { from: string; to: string },
   timezone: string,
 ): SurveyResults {
-  const zone = { in: tz(knownTimeZone(timezone)) };
+  const zone = { in: tz(safeTimeZone(timezone)) };
   const inRange = orders
     .map((order) => ({ order, day: format(order.processedAt, "yyyy-MM-dd", zone) }))
     .filter(({ day }) => day >= range.from && day <= range.to);
@@ -206,12 +207,3 @@ function calendarDate(day: string): Date {
   return new Date(Date.UTC(year, month - 1, date));
 }
 
-/** Shop.timezone comes from Shopify; an unknown zone counts days in UTC rather than failing the report. */
-function knownTimeZone(timezone: string): string {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: timezone });
-    return timezone;
-  } catch {
-    return "UTC";
-  }
-}

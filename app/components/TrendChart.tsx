@@ -1,0 +1,47 @@
+import { useEffect, useState } from "react";
+import { LineChart, PolarisVizProvider } from "@shopify/polaris-viz";
+import { SkeletonBodyText } from "@shopify/polaris";
+
+/** One day of the home dashboard's trend, in major units: the chart's axis only; the totals carry exact amounts. */
+export interface TrendDay {
+  day: string;
+  netRevenue: number;
+  cost: number;
+}
+
+/** "Nov 2" for 2026-11-02 (a calendar day: formatted in UTC, never shifted). */
+function dayLabel(day: string): string {
+  return new Date(`${day}T00:00:00Z`).toLocaleDateString("en-US", { month: "short", day: "numeric", timeZone: "UTC" });
+}
+
+/**
+ * Daily net revenue against daily cost (commissions, fees, seeding) over the range. polaris-viz measures its
+ * container in the browser, so the chart renders after mount; the server and the first paint show a skeleton.
+ */
+export function TrendChart({ days, currencyCode }: { days: TrendDay[]; currencyCode: string }) {
+  const [mounted, setMounted] = useState(false);
+  useEffect(() => setMounted(true), []);
+  const money = new Intl.NumberFormat("en-US", { style: "currency", currency: currencyCode, maximumFractionDigits: 0 });
+  const moneyLabel = (value: string | number | null) => money.format(Number(value ?? 0));
+
+  return (
+    <div style={{ height: 260 }} data-testid="trend-chart">
+      {mounted ? (
+        <PolarisVizProvider>
+          <LineChart
+            theme="Light"
+            data={[
+              { name: "Net revenue", data: days.map((day) => ({ key: day.day, value: day.netRevenue })) },
+              { name: "Cost", data: days.map((day) => ({ key: day.day, value: day.cost })) },
+            ]}
+            xAxisOptions={{ labelFormatter: (value) => dayLabel(String(value)) }}
+            yAxisOptions={{ labelFormatter: moneyLabel }}
+            tooltipOptions={{ valueFormatter: moneyLabel, titleFormatter: (value) => dayLabel(String(value)) }}
+          />
+        </PolarisVizProvider>
+      ) : (
+        <SkeletonBodyText lines={9} />
+      )}
+    </div>
+  );
+}

@@ -3,6 +3,7 @@
 // period's statement once — across retries, concurrent senders and explicit resends.
 import { parse } from "csv-parse/sync";
 import { Queue, QueueEvents, type Worker } from "bullmq";
+import type { SMTPServerSession } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 vi.hoisted(() => {
@@ -42,10 +43,23 @@ let sink: MailSink;
 let mailer: StatementMailer;
 /** Refuses the next message with this SMTP reply when set. */
 let refuseNext: { code: number; message: string } | null = null;
+/** Messages to these addresses are held by the server until `expected` of them are held at once (or 3 s pass). */
+let holdFor: { addresses: Set<string>; expected: number; held: number; mostAtOnce: number; release: () => void; released: Promise<void> } | null = null;
+
+async function holdMessage(session: SMTPServerSession) {
+  const hold = holdFor;
+  if (!hold || !session.envelope.rcptTo.some((rcpt) => hold.addresses.has(rcpt.address))) return;
+  hold.held += 1;
+  hold.mostAtOnce = Math.max(hold.mostAtOnce, hold.held);
+  if (hold.held >= hold.expected) hold.release();
+  await Promise.race([hold.released, new Promise((resolve) => setTimeout(resolve, 3_000))]);
+  hold.held -= 1;
+}
 
 beforeAll(async () => {
   sink = await startMailSink({
-    onMessage: () => {
+    onMessage: async (_raw, session) => {
+      await holdMessage(session);
       if (!refuseNext) return;
       const error = Object.assign(new Error(refuseNext.message), { responseCode: refuseNext.code });
       refuseNext = null;
@@ -273,6 +287,63 @@ describe("skipped creators", () => {
     expect(sink.messages().filter((message) => message.to.some((to) => to.endsWith("@example.com") && to !== "active@example.com" && /out|excluded|quiet/.test(to)))).toEqual([]);
     expect(messagesTo("active@example.com")).toHaveLength(1);
     void active;
+  });
+});
+
+describe("a period's run", () => {
+  it("sends several creators' statements at once, each once", async () => {
+    const shop = await createTestShop({ timezone: "UTC" });
+    const addresses = ["one.at.once@example.com", "two.at.once@example.com", "three.at.once@example.com"];
+    for (const [index, email] of addresses.entries()) {
+      const creator = await createTestCreator(shop.id, { name: `At once ${index + 1}`, email });
+      await postTestEntry(shop.id, creator.id, { amountMinor: 1_000n, createdAt: at("2025-03-02T00:00:00Z") });
+    }
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    holdFor = { addresses: new Set(addresses), expected: addresses.length, held: 0, mostAtOnce: 0, release, released };
+    try {
+      // Sent one after another, each message would wait out the hold alone (3 s) and the server would never hold two.
+      expect(await sendPeriodStatements(mailer, { shopId: shop.id, periodKey: MARCH })).toMatchObject({ creators: 3, sent: 3, failed: 0, errors: 0 });
+      expect(holdFor.mostAtOnce).toBe(3);
+    } finally {
+      holdFor = null;
+    }
+    for (const email of addresses) expect(messagesTo(email)).toHaveLength(1);
+    const run = await prisma.statementRun.findUniqueOrThrow({ where: { shopId_periodKey: { shopId: shop.id, periodKey: MARCH } } });
+    expect([run.completedAt !== null, run.lastError]).toEqual([true, null]);
+  });
+
+  it("records every creator's failure and throws once all were handled, completing the run only on the last attempt", async () => {
+    const shop = await createTestShop({ timezone: "UTC" });
+    const addresses = ["refused.run@example.com", "fine.run.1@example.com", "fine.run.2@example.com"];
+    for (const [index, email] of addresses.entries()) {
+      const creator = await createTestCreator(shop.id, { name: `Run ${index + 1}`, email });
+      await postTestEntry(shop.id, creator.id, { amountMinor: 1_000n, createdAt: at("2025-03-02T00:00:00Z") });
+    }
+    const refusing = await startMailSink({
+      onMessage: (_raw, session) => {
+        if (session.envelope.rcptTo.some((rcpt) => rcpt.address === "refused.run@example.com")) {
+          throw Object.assign(new Error("Mailbox busy"), { responseCode: 450 });
+        }
+      },
+    });
+    const refusingMailer = createStatementMailer(refusing.smtpUrl, FROM);
+    const key = { shopId_periodKey: { shopId: shop.id, periodKey: MARCH } };
+    try {
+      const first = sendPeriodStatements(refusingMailer, { shopId: shop.id, periodKey: MARCH });
+      await expect(first).rejects.toMatchObject({ name: "StatementsNotSentError", summary: { creators: 3, sent: 2, failed: 1 } });
+      expect(await prisma.statementRun.findUniqueOrThrow({ where: key })).toMatchObject({ completedAt: null, lastError: expect.stringContaining("1 of 3") });
+
+      const last = await sendPeriodStatements(refusingMailer, { shopId: shop.id, periodKey: MARCH, lastAttempt: true });
+      expect(last).toMatchObject({ creators: 3, sent: 0, alreadySent: 2, failed: 1, firstError: expect.stringContaining("Mailbox busy") });
+      const run = await prisma.statementRun.findUniqueOrThrow({ where: key });
+      expect(run.completedAt).not.toBeNull();
+      expect(run.lastError).toContain("1 of 3 statements were not sent");
+      expect(refusing.messages().map((message) => message.to[0]).sort()).toEqual(["fine.run.1@example.com", "fine.run.2@example.com"]);
+    } finally {
+      refusingMailer.close();
+      await refusing.close();
+    }
   });
 });
 

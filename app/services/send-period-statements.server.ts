@@ -3,7 +3,7 @@ import { latestClosedPeriod, statementCutoff, statementPeriodByKey, type Stateme
 import { DEFAULT_STATEMENT_SETTINGS } from "~/models/statements.server";
 import { logger } from "~/utils/logger.server";
 import type { StatementMailer } from "~/utils/mailer.server";
-import { deliverStatement } from "./deliver-statement.server";
+import { deliverStatement, type DeliveryOutcome } from "./deliver-statement.server";
 
 export interface PeriodSendSummary {
   creators: number;
@@ -37,11 +37,38 @@ export async function ensureStatementRun(shopId: string, period: StatementPeriod
   });
 }
 
+/*
+ * How many of a run's creators are handled at once. Each holds a database connection for its whole send (the
+ * transaction behind its advisory lock) and needs a second one for what it records, out of the process's pool of
+ * 10 (node-postgres' default, shared with the other workers) — and the statements worker runs two jobs at once: 2 ×
+ * 4 transactions leave connections for the rest. More would not go faster anyway: with SMTP connections pooled,
+ * rendering the PDF is the bottleneck, and it takes the one JavaScript thread. At most the mailer's 5 pooled SMTP
+ * connections, so a creator's send does not wait for another's.
+ */
+const CREATORS_AT_ONCE = 4;
+
+type Handled = { outcome: DeliveryOutcome | null } | { error: Error };
+
+/** `work` over the items, at most `limit` at a time; results in the items' order. `work` must not reject. */
+async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
+}
+
 /**
- * One pass over the shop's creators for a closed period: each gets their statement once (deliverStatement), or is
- * skipped with the reason logged. Creators whose statement failed to go out make the pass throw
- * StatementsNotSentError, so the job is retried (those already sent are not sent again) — unless it is the job's
- * last attempt: then the run is completed with what happened, for the merchant to see and send again.
+ * One pass over the shop's creators for a closed period, a few at a time: each gets their statement once
+ * (deliverStatement, under that creator's own lock), or is skipped with the reason logged. Creators whose statement
+ * failed to go out make the pass throw StatementsNotSentError once every creator was handled, so the job is retried
+ * (those already sent are not sent again) — unless it is the job's last attempt: then the run is completed with what
+ * happened, for the merchant to see and send again.
  * Null when the shop is unknown or uninstalled, or the key names no period.
  */
 export async function sendPeriodStatements(
@@ -57,23 +84,32 @@ export async function sendPeriodStatements(
   await ensureStatementRun(shop.id, period);
 
   const creators = await prisma.creator.findMany({ where: { shopId: shop.id }, orderBy: { id: "asc" }, select: { id: true } });
-  const summary: PeriodSendSummary = { creators: creators.length, sent: 0, alreadySent: 0, skipped: 0, unconfirmed: 0, failed: 0, errors: 0, firstError: null };
-  for (const creator of creators) {
+  const handled = await mapWithConcurrency(creators, CREATORS_AT_ONCE, async (creator): Promise<Handled> => {
     try {
-      const outcome = await deliverStatement(mailer, { shopId: shop.id, creatorId: creator.id, periodKey: period.key, requestedBy: request.requestedBy, now });
-      if (!outcome) continue;
-      if (outcome.outcome === "SENT") summary.sent += 1;
-      else if (outcome.outcome === "ALREADY_SENT") summary.alreadySent += 1;
-      else if (outcome.outcome === "SKIPPED") summary.skipped += 1;
-      else if (outcome.outcome === "UNCONFIRMED") summary.unconfirmed += 1;
-      else {
-        summary.failed += 1;
-        summary.firstError ??= outcome.error;
-      }
+      return { outcome: await deliverStatement(mailer, { shopId: shop.id, creatorId: creator.id, periodKey: period.key, requestedBy: request.requestedBy, now }) };
     } catch (error) {
-      summary.errors += 1;
-      summary.firstError ??= (error as Error).message;
       logger.error({ err: error, shopId: shop.id, creatorId: creator.id, periodKey: period.key }, "statement could not be handled");
+      return { error: error as Error };
+    }
+  });
+
+  // Tallied in creator order, whatever order the sends finished in: the first error is the first creator's.
+  const summary: PeriodSendSummary = { creators: creators.length, sent: 0, alreadySent: 0, skipped: 0, unconfirmed: 0, failed: 0, errors: 0, firstError: null };
+  for (const result of handled) {
+    if ("error" in result) {
+      summary.errors += 1;
+      summary.firstError ??= result.error.message;
+      continue;
+    }
+    const { outcome } = result;
+    if (!outcome) continue;
+    if (outcome.outcome === "SENT") summary.sent += 1;
+    else if (outcome.outcome === "ALREADY_SENT") summary.alreadySent += 1;
+    else if (outcome.outcome === "SKIPPED") summary.skipped += 1;
+    else if (outcome.outcome === "UNCONFIRMED") summary.unconfirmed += 1;
+    else {
+      summary.failed += 1;
+      summary.firstError ??= outcome.error;
     }
   }
 

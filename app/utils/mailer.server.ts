@@ -1,4 +1,5 @@
 import nodemailer from "nodemailer";
+import type SMTPPool from "nodemailer/lib/smtp-pool";
 import type { SMTPTransportOptions } from "nodemailer/lib/smtp-transport";
 import { env } from "./env.server";
 
@@ -38,8 +39,18 @@ export class SmtpNotConfiguredError extends Error {
 // Short enough that a stuck server fails the attempt long before a job's lock or a request gives up.
 const TIMEOUTS = { connectionTimeout: 20_000, greetingTimeout: 20_000, socketTimeout: 60_000 };
 
+/*
+ * Pooled connections: a statement run sends thousands of messages, and a connection (greeting, EHLO, login) per
+ * message cost more than the message itself. Enough connections for the creators a run sends at once; each is
+ * replaced after 100 messages so a relay's per-connection limits are not met. The pool puts a message back in
+ * its queue only when a reused connection turned out dropped before a byte of it was written; any other failure
+ * reaches the caller as before, so a message lost mid-send is still reported (and recorded as unconfirmed), never
+ * sent again behind the caller's back.
+ */
+const POOL = { pool: true, maxConnections: 5, maxMessages: 100 } as const;
+
 export function createStatementMailer(transport: string | SMTPTransportOptions, fromAddress: string): StatementMailer {
-  const options: SMTPTransportOptions = typeof transport === "string" ? { url: transport, ...TIMEOUTS } : { ...TIMEOUTS, ...transport };
+  const options: SMTPPool.Options = typeof transport === "string" ? { url: transport, ...TIMEOUTS, ...POOL } : { ...TIMEOUTS, ...transport, ...POOL };
   const transporter = nodemailer.createTransport(options);
   return {
     fromAddress,
@@ -57,6 +68,8 @@ export function createStatementMailer(transport: string | SMTPTransportOptions, 
       });
       return { response: info.response };
     },
+    // Closes the pool's idle connections at once; one in the middle of a message finishes it first, so shutting
+    // down does not turn a send into an unconfirmed one.
     close: () => transporter.close(),
   };
 }

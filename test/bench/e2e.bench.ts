@@ -1,0 +1,131 @@
+// End to end: N signed orders/create deliveries (each crediting one of the creators by discount code) sent to the
+// web process as fast as 32 connections go, while the worker processes them. An order is done when its inbox row is
+// processed, its ledger entry exists, and the shop has no RollupChange left (its rollups are rebuilt). Measured:
+// sustained orders/s from the first delivery to the last order done, the worst and p99 inbox lag (received →
+// processed), and how long the pipeline took to drain after the last acknowledgement. The ceiling: how many
+// single-row INSERT + COMMITs this PostgreSQL takes per second (every order needs at least two commits: the inbox
+// row, then the transaction that processes it).
+import type { Shop } from "@prisma/client";
+import { prisma } from "~/db.server";
+import { WEB_RSS_TARGET_MB } from "./ack.bench";
+import { appEnv, BENCH_API_SECRET, deleteQueueKeys, MemorySampler, startWeb, startWorker } from "./bench-env";
+import { singleRowCommitRate } from "./commit-rate";
+import { queuePrefix, type BenchContext } from "./context";
+import { benchCode, createBenchCreators, createBenchShop } from "./fixtures";
+import { postWebhooks } from "./load";
+import { orderWebhookFactory } from "./order-webhooks";
+import type { Measurement } from "./report";
+
+export const E2E_TARGET_PER_SECOND = 1_000;
+export const WORKER_RSS_TARGET_MB = 300;
+const CONNECTIONS = 32;
+/** Give up when nothing moved for this long. */
+const STALL_MS = 120_000;
+
+interface Progress {
+  processed: number;
+  ordersWithLedger: number;
+  rollupChanges: number;
+}
+
+async function progress(shop: Shop): Promise<Progress> {
+  const [row] = await prisma.$queryRaw<{ processed: bigint; ledger: bigint; changes: bigint }[]>`
+    SELECT
+      (SELECT count(*) FROM "InboxEvent" WHERE "shopDomain" = ${shop.domain} AND "processedAt" IS NOT NULL) AS processed,
+      (SELECT count(DISTINCT "orderId") FROM "LedgerEntry" WHERE "shopId" = ${shop.id}::uuid AND "orderId" IS NOT NULL) AS ledger,
+      (SELECT count(*) FROM "RollupChange" WHERE "shopId" = ${shop.id}::uuid) AS changes`;
+  return { processed: Number(row!.processed), ordersWithLedger: Number(row!.ledger), rollupChanges: Number(row!.changes) };
+}
+
+export async function benchEndToEnd(context: BenchContext): Promise<Measurement[]> {
+  const { sizes, log } = context;
+  const commitSeconds = 5;
+  const commitRates = [];
+  for (const connections of [1, 16]) commitRates.push({ connections, perSecond: await singleRowCommitRate(context.databaseUrl, connections, commitSeconds) });
+  log(`e2e: PostgreSQL single-row insert+commit: ${commitRates.map((rate) => `${Math.round(rate.perSecond)}/s at ${rate.connections} conn.`).join(", ")}`);
+  const commitLimit = Math.max(...commitRates.map((rate) => rate.perSecond));
+  const measurements: Measurement[] = commitRates.map((rate) => ({
+    bench: "e2e",
+    name: `PostgreSQL single-row insert+commit, ${rate.connections} conn.`,
+    value: rate.perSecond,
+    unit: "commits/s",
+    details: { seconds: commitSeconds },
+  }));
+  for (const orders of sizes.e2eOrders) measurements.push(...(await runOnce(context, orders, commitLimit)));
+  return measurements;
+}
+
+async function runOnce(context: BenchContext, orders: number, commitLimit: number): Promise<Measurement[]> {
+  const { sizes, log } = context;
+  const shop = await createBenchShop(`e2e-${orders}`);
+  await createBenchCreators(shop.id, sizes.e2eCreators);
+  const prefix = queuePrefix(context, `e2e-${orders}`);
+  const env = appEnv(context.databaseUrl, prefix);
+  const web = await startWeb(env);
+  const worker = await startWorker(env);
+  const sampler = new MemorySampler([web.process, worker]).start();
+  const factory = orderWebhookFactory({ shopDomain: shop.domain, secret: BENCH_API_SECRET });
+  let sent = 0;
+  const next = () => {
+    const n = sent++;
+    return factory.delivery(n, benchCode((n % sizes.e2eCreators) + 1));
+  };
+
+  try {
+    log(`e2e: ${orders} orders over ${CONNECTIONS} connections, ${sizes.e2eCreators} creators`);
+    const sending = postWebhooks({ url: web.url, connections: CONNECTIONS, amount: orders, next });
+    let last: Progress = { processed: 0, ordersWithLedger: 0, rollupChanges: 0 };
+    let lastMoved = Date.now();
+    let maxRollupBacklog = 0;
+    let load: Awaited<typeof sending> | undefined;
+    void sending.then((result) => (load = result));
+    let doneAt: number;
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      const now = await progress(shop);
+      maxRollupBacklog = Math.max(maxRollupBacklog, now.rollupChanges);
+      if (load && now.processed >= orders && now.ordersWithLedger >= orders && now.rollupChanges === 0) {
+        doneAt = Date.now();
+        break;
+      }
+      if (now.processed !== last.processed || now.ordersWithLedger !== last.ordersWithLedger || now.rollupChanges !== last.rollupChanges) lastMoved = Date.now();
+      if (Date.now() - lastMoved > STALL_MS) throw new Error(`e2e stalled: ${JSON.stringify(now)} of ${orders} orders`);
+      if (now.processed !== last.processed && now.processed % 1_000 < last.processed % 1_000) log(`e2e: ${now.processed}/${orders} processed, ${now.rollupChanges} rollup changes waiting`);
+      last = now;
+    }
+    const sentLoad = await sending;
+    if (sentLoad.acknowledged !== orders) throw new Error(`${sentLoad.acknowledged} of ${orders} deliveries were acknowledged (${sentLoad.non2xx} non-2xx, ${sentLoad.errors} errors)`);
+    const [lag] = await prisma.$queryRaw<{ worst: number; p99: number; p50: number }[]>`
+      SELECT
+        extract(epoch FROM max("processedAt" - "receivedAt"))::float8 AS worst,
+        extract(epoch FROM percentile_cont(0.99) WITHIN GROUP (ORDER BY "processedAt" - "receivedAt"))::float8 AS p99,
+        extract(epoch FROM percentile_cont(0.5) WITHIN GROUP (ORDER BY "processedAt" - "receivedAt"))::float8 AS p50
+      FROM "InboxEvent" WHERE "shopDomain" = ${shop.domain}`;
+    const seconds = (doneAt - sentLoad.startedAt.getTime()) / 1_000;
+    const drainSeconds = Math.max(0, (doneAt - sentLoad.finishedAt.getTime()) / 1_000);
+    const peaks = sampler.stop();
+    const perSecond = orders / seconds;
+    log(`e2e: ${orders} orders in ${seconds.toFixed(1)} s = ${Math.round(perSecond)}/s; acks ${Math.round(sentLoad.perSecond)}/s; worst lag ${lag!.worst.toFixed(1)} s`);
+    const label = `${orders.toLocaleString("en-US")} orders`;
+    return [
+      {
+        bench: "e2e",
+        name: `sustained, ${label}`,
+        value: perSecond,
+        unit: "orders/s",
+        limit: { name: "single-row commits", value: commitLimit },
+        target: { op: ">=", value: E2E_TARGET_PER_SECOND },
+        details: { orders, creators: sizes.e2eCreators, connections: CONNECTIONS, seconds: Number(seconds.toFixed(1)), ackPerSecond: Math.round(sentLoad.perSecond), maxRollupBacklog },
+      },
+      { bench: "e2e", name: `worst inbox lag, ${label}`, value: lag!.worst, unit: "s", details: { p50: Number(lag!.p50.toFixed(2)), p99: Number(lag!.p99.toFixed(2)) } },
+      { bench: "e2e", name: `drain after last ack, ${label}`, value: drainSeconds, unit: "s" },
+      { bench: "e2e", name: `web peak RSS, ${label}`, value: peaks.get(web.process.name) ?? 0, unit: "MB", target: { op: "<=", value: WEB_RSS_TARGET_MB } },
+      { bench: "e2e", name: `worker peak RSS, ${label}`, value: peaks.get(worker.name) ?? 0, unit: "MB", target: { op: "<=", value: WORKER_RSS_TARGET_MB } },
+    ];
+  } finally {
+    sampler.stop();
+    await web.process.stop();
+    await worker.stop();
+    await deleteQueueKeys(prefix);
+  }
+}

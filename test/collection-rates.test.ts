@@ -442,5 +442,5 @@ describe("the daily refresh", () => {
 
     await enqueueCollectionSyncSteps(admin, due);
     await synced(kept.collection, 2);
-  });
+  }, 120_000);
 });

@@ -38,6 +38,7 @@
 // simulator's Admin API, and CONNECT storage.googleapis.com:443 by its bulk operation result files (see
 // admin-tunnel.ts; test/support/admin-api.ts has the app's environment for it).
 // Webhooks are delivered only for topics the app subscribes to (shopify.app.toml, or the subscribedTopics option).
+import { randomBytes } from "node:crypto";
 import { rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -70,7 +71,7 @@ export interface SimulatorServerOptions extends StoreSimulatorOptions {
   scopes?: string;
   /** Reads of an order's customerJourneySummary that answer `ready: false` before it is ready (default 1). */
   journeyReadyAfterFetches?: number;
-  /** Where to write the CA certificate the app must trust (default: <tmpdir>/creator-ledger-simulator-ca-<port>.pem). */
+  /** Where to write the CA certificate the app must trust (default: <tmpdir>/creator-ledger-simulator-ca-<port>-<random>.pem). */
   caCertPath?: string;
   /** How long a bulk operation takes from CREATED to COMPLETED (RUNNING halfway); default 200 ms. */
   bulkOperationDelayMs?: number;
@@ -407,7 +408,8 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
     server.listen(options.port ?? 4300, options.host ?? "127.0.0.1", () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const caCertPath = options.caCertPath ?? join(tmpdir(), `creator-ledger-simulator-ca-${port}.pem`);
+  // The port alone is not unique over time: a closed simulator's cleanup could remove the next one's file.
+  const caCertPath = options.caCertPath ?? join(tmpdir(), `creator-ledger-simulator-ca-${port}-${randomBytes(6).toString("hex")}.pem`);
   writeFileSync(caCertPath, authority.certPem);
   return {
     simulator,

@@ -1,6 +1,7 @@
-import { useEffect, useState } from "react";
 import { BarChart, LineChart, PolarisVizProvider } from "@shopify/polaris-viz";
 import { BlockStack, Box, InlineGrid, SkeletonBodyText, Text } from "@shopify/polaris";
+import { shortDayLabel } from "~/domain/calendar-days";
+import { useHasMounted } from "./use-has-mounted";
 
 /** One day of the creator's chart: net revenue in major units (for the axis only; the KPIs carry the exact amounts). */
 export interface CreatorTrendDay {
@@ -9,20 +10,14 @@ export interface CreatorTrendDay {
   netRevenue: number;
 }
 
-/** "Nov 2" for 2026-11-02 (a calendar day: formatted in UTC, never shifted). */
-function dayLabel(day: string): string {
-  return new Date(`${day}T00:00:00Z`).toLocaleDateString("en-US", { month: "short", day: "numeric", timeZone: "UTC" });
-}
-
 /**
  * Daily net revenue (line) and orders (bars) over the range. polaris-viz measures its container in the browser, so
  * the charts render after mount; the server (and the first paint) shows a skeleton of the same height.
  */
 export function CreatorTrendCharts({ days, currencyCode }: { days: CreatorTrendDay[]; currencyCode: string }) {
-  const [mounted, setMounted] = useState(false);
-  useEffect(() => setMounted(true), []);
+  const mounted = useHasMounted();
   const money = new Intl.NumberFormat("en-US", { style: "currency", currency: currencyCode, maximumFractionDigits: 0 });
-  const labelFormatter = (value: string | number | null) => dayLabel(String(value));
+  const labelFormatter = (value: string | number | null) => shortDayLabel(String(value));
 
   const chart = (title: string, body: JSX.Element) => (
     <BlockStack gap="200">

@@ -1,6 +1,7 @@
-import { useEffect, useState } from "react";
 import { LineChart, PolarisVizProvider } from "@shopify/polaris-viz";
 import { SkeletonBodyText } from "@shopify/polaris";
+import { shortDayLabel } from "~/domain/calendar-days";
+import { useHasMounted } from "./use-has-mounted";
 
 /** One day of the home dashboard's trend, in major units: the chart's axis only; the totals carry exact amounts. */
 export interface TrendDay {
@@ -9,18 +10,12 @@ export interface TrendDay {
   cost: number;
 }
 
-/** "Nov 2" for 2026-11-02 (a calendar day: formatted in UTC, never shifted). */
-function dayLabel(day: string): string {
-  return new Date(`${day}T00:00:00Z`).toLocaleDateString("en-US", { month: "short", day: "numeric", timeZone: "UTC" });
-}
-
 /**
  * Daily net revenue against daily cost (commissions, fees, seeding) over the range. polaris-viz measures its
  * container in the browser, so the chart renders after mount; the server and the first paint show a skeleton.
  */
 export function TrendChart({ days, currencyCode }: { days: TrendDay[]; currencyCode: string }) {
-  const [mounted, setMounted] = useState(false);
-  useEffect(() => setMounted(true), []);
+  const mounted = useHasMounted();
   const money = new Intl.NumberFormat("en-US", { style: "currency", currency: currencyCode, maximumFractionDigits: 0 });
   const moneyLabel = (value: string | number | null) => money.format(Number(value ?? 0));
 
@@ -34,9 +29,9 @@ export function TrendChart({ days, currencyCode }: { days: TrendDay[]; currencyC
               { name: "Net revenue", data: days.map((day) => ({ key: day.day, value: day.netRevenue })) },
               { name: "Cost", data: days.map((day) => ({ key: day.day, value: day.cost })) },
             ]}
-            xAxisOptions={{ labelFormatter: (value) => dayLabel(String(value)) }}
+            xAxisOptions={{ labelFormatter: (value) => shortDayLabel(String(value)) }}
             yAxisOptions={{ labelFormatter: moneyLabel }}
-            tooltipOptions={{ valueFormatter: moneyLabel, titleFormatter: (value) => dayLabel(String(value)) }}
+            tooltipOptions={{ valueFormatter: moneyLabel, titleFormatter: (value) => shortDayLabel(String(value)) }}
           />
         </PolarisVizProvider>
       ) : (

@@ -3,6 +3,7 @@ import type { CreatorCostKind, UnitCostSource } from "@prisma/client";
 import { format, isMatch } from "date-fns";
 import { z } from "zod";
 import { prisma } from "~/db.server";
+import { dateOfDay, dayOfDate } from "~/domain/calendar-days";
 import { currencyExponent, toMinorUnits } from "~/domain/money";
 import type { VariantFacts } from "~/services/catalog-search.server";
 import { fieldErrorsOf } from "~/utils/field-errors";
@@ -56,7 +57,7 @@ export async function listCreatorCosts(shopId: string, creatorId: string): Promi
     id: row.id,
     kind: row.kind,
     description: row.description,
-    incurredOn: row.incurredOn.toISOString().slice(0, 10),
+    incurredOn: dayOfDate(row.incurredOn),
     amountMinor: row.amountMinor,
     productTitle: row.productTitle,
     variantGid: row.variantGid,
@@ -166,7 +167,7 @@ export async function addCreatorCost(
   });
   if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf<CreatorCostField>(parsed.error) };
   const input = parsed.data;
-  const incurredOn = new Date(`${input.incurredOn}T00:00:00Z`);
+  const incurredOn = dateOfDay(input.incurredOn);
 
   if (input.kind === "FLAT_FEE") {
     const cost = await prisma.creatorCost.create({

@@ -3,6 +3,7 @@ import { Prisma } from "@prisma/client";
 import { format } from "date-fns";
 import { prisma } from "~/db.server";
 import { COHORT_WINDOWS_DAYS, emptyRollupTotals, type DailyPoint, type RollupTotals } from "~/domain/metrics/rollup-totals";
+import { dateOfDay, dayOfDate } from "~/domain/calendar-days";
 import { safeTimeZone } from "~/domain/time-zone";
 
 export interface ShopRef {
@@ -132,11 +133,11 @@ export async function dailySeries(shop: ShopRef, range: DayRange, options: { cre
 /** Store-wide orders per shipping region and day in the range: what experiments compare. */
 export async function regionDailyTotals(shopId: string, range: DayRange): Promise<RegionDay[]> {
   const rows = await prisma.regionDailyRollup.findMany({
-    where: { shopId, day: { gte: new Date(`${range.from}T00:00:00Z`), lte: new Date(`${range.to}T00:00:00Z`) } },
+    where: { shopId, day: { gte: dateOfDay(range.from), lte: dateOfDay(range.to) } },
     orderBy: [{ day: "asc" }, { region: "asc" }],
   });
   return rows.map((row) => ({
-    day: row.day.toISOString().slice(0, 10),
+    day: dayOfDate(row.day),
     region: row.region,
     orders: row.orders,
     netRevenueMinor: row.netRevenueMinor,

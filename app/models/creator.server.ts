@@ -1,4 +1,4 @@
-import { CreatorPlatform, FunnelStage, Prisma, type AttributionMethod, type ReviewStatus, type StatementDeliveryStatus } from "@prisma/client";
+import { CreatorPlatform, FunnelStage, Prisma, type AttributionMethod, type ReviewStatus } from "@prisma/client";
 import { z } from "zod";
 import { prisma } from "~/db.server";
 import { normalizeDiscountCode } from "~/domain/attribution/normalize-discount-code";
@@ -418,38 +418,4 @@ function decisiveEvidence(evidence: Prisma.JsonValue): { signal: string; value: 
   const parsed = storedEvidenceSchema.safeParse(evidence);
   const item = parsed.success ? parsed.data.find((entry) => entry.decisive) : undefined;
   return item ? { signal: item.signal, value: item.value } : null;
-}
-
-export interface CreatorStatementRow {
-  id: string;
-  periodKey: string;
-  periodStart: Date;
-  periodEnd: Date;
-  payoutCurrency: string;
-  closingPayoutMinor: bigint;
-  /** The latest delivery's status; null when none was attempted. */
-  lastDelivery: { status: StatementDeliveryStatus; at: Date } | null;
-}
-
-/** The creator's statements, latest period first, with how the last delivery went. */
-export async function creatorStatements(shopId: string, creatorId: string, limit = 12): Promise<CreatorStatementRow[]> {
-  if (!z.guid().safeParse(creatorId).success) return [];
-  const rows = await prisma.statement.findMany({
-    where: { shopId, creatorId },
-    orderBy: { periodStart: "desc" },
-    take: limit,
-    select: {
-      id: true,
-      periodKey: true,
-      periodStart: true,
-      periodEnd: true,
-      payoutCurrency: true,
-      closingPayoutMinor: true,
-      deliveries: { orderBy: { createdAt: "desc" }, take: 1, select: { status: true, createdAt: true, finishedAt: true } },
-    },
-  });
-  return rows.map(({ deliveries, ...row }) => ({
-    ...row,
-    lastDelivery: deliveries[0] ? { status: deliveries[0].status, at: deliveries[0].finishedAt ?? deliveries[0].createdAt } : null,
-  }));
 }

@@ -1,14 +1,11 @@
 import type { Experiment } from "@prisma/client";
 import { z } from "zod";
 import { prisma } from "~/db.server";
+import { addDays, dateOfDay, dayOfDate, isCalendarDay, windowLength, windowsOverlap, type DayWindow } from "~/domain/calendar-days";
 import {
-  isCalendarDay,
   measureExperiment,
   overlappingRegions,
   parseRegionList,
-  windowLength,
-  windowsOverlap,
-  type DayWindow,
   type ExperimentDesign,
   type ExperimentPlan,
   type ExperimentResult,
@@ -136,10 +133,10 @@ export async function createExperiment(
       creatorIds,
       exposedRegions: input.exposedRegions,
       controlRegions: input.controlRegions,
-      startsOn: dateOf(input.startsOn),
-      endsOn: dateOf(input.endsOn),
-      baselineStartsOn: dateOf(input.baselineStartsOn),
-      baselineEndsOn: dateOf(input.baselineEndsOn),
+      startsOn: dateOfDay(input.startsOn),
+      endsOn: dateOfDay(input.endsOn),
+      baselineStartsOn: dateOfDay(input.baselineStartsOn),
+      baselineEndsOn: dateOfDay(input.baselineEndsOn),
       notes: input.notes,
     },
   });
@@ -252,7 +249,7 @@ export async function searchExperimentCreators(shopId: string, query: string, li
 /** The regions the shop's orders shipped to most over the last `days` days (from the rollups), busiest first. */
 export async function topShippingRegions(shop: ShopRef, days = 90, limit = 12): Promise<{ region: string; orders: number }[]> {
   const today = shopToday(shop.timezone);
-  const since = new Date(Date.parse(`${today}T00:00:00Z`) - days * 86_400_000);
+  const since = dateOfDay(addDays(today, -days));
   const rows = await prisma.regionDailyRollup.groupBy({
     by: ["region"],
     where: { shopId: shop.id, day: { gte: since }, region: { not: "" } },
@@ -270,15 +267,14 @@ async function measureAll(shop: ShopRef, experiments: Experiment[], today: strin
       (creator) => [creator.id, creator],
     ),
   );
-  const measured: MeasuredExperiment[] = [];
-  for (const experiment of experiments) {
-    const record = toRecord(experiment, creators);
-    const plan: ExperimentPlan = record;
-    const span = { from: min(record.test.from, record.baseline.from), to: max(record.test.to, record.baseline.to) };
-    const rows = await regionDailyTotals(shop.id, span);
-    measured.push({ experiment: record, result: measureExperiment(plan, rows, today) });
-  }
-  return measured;
+  const records = experiments.map((experiment) => toRecord(experiment, creators));
+  if (records.length === 0) return [];
+  // One read of the region rollups covers every experiment's windows (the leaderboard measures them all at once);
+  // each measurement keeps only the days of its own windows.
+  const windows = records.flatMap((record) => [record.test, record.baseline]);
+  const span = { from: windows.map((window) => window.from).reduce(min), to: windows.map((window) => window.to).reduce(max) };
+  const rows = await regionDailyTotals(shop.id, span);
+  return records.map((record) => ({ experiment: record, result: measureExperiment(record satisfies ExperimentPlan, rows, today) }));
 }
 
 function toRecord(experiment: Experiment, creators: Map<string, { id: string; name: string }>): ExperimentRecord {
@@ -290,20 +286,13 @@ function toRecord(experiment: Experiment, creators: Map<string, { id: string; na
     creators: experiment.creatorIds.flatMap((id) => creators.get(id) ?? []),
     exposedRegions: experiment.exposedRegions,
     controlRegions: experiment.controlRegions,
-    test: { from: dayOf(experiment.startsOn), to: dayOf(experiment.endsOn) },
-    baseline: { from: dayOf(experiment.baselineStartsOn), to: dayOf(experiment.baselineEndsOn) },
+    test: { from: dayOfDate(experiment.startsOn), to: dayOfDate(experiment.endsOn) },
+    baseline: { from: dayOfDate(experiment.baselineStartsOn), to: dayOfDate(experiment.baselineEndsOn) },
     notes: experiment.notes,
     createdAt: experiment.createdAt,
   };
 }
 
-function dateOf(day: string): Date {
-  return new Date(`${day}T00:00:00Z`);
-}
-
-function dayOf(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
 
 const min = (a: string, b: string) => (a < b ? a : b);
 const max = (a: string, b: string) => (a > b ? a : b);

@@ -1,7 +1,7 @@
 import { TZDate, tz } from "@date-fns/tz";
 import { CreatorPlatform, FunnelStage, Prisma } from "@prisma/client";
 import { stringify } from "csv-stringify/sync";
-import { addDays, differenceInCalendarDays, format, isMatch, subDays } from "date-fns";
+import { addDays, format, isMatch, subDays } from "date-fns";
 import { z } from "zod";
 import { prisma } from "~/db.server";
 import {
@@ -16,11 +16,11 @@ import {
   type CreatorMetrics,
 } from "~/domain/metrics/creator-metrics";
 import { METRIC_COLUMNS, basisPointsDecimal, metricChangeCsv, rankLabel } from "~/domain/metrics/format-leaderboard";
-import { EXPERIMENT_VERDICT_LABELS } from "~/domain/metrics/format-metrics";
 import { emptyRollupTotals, type DailyPoint, type RollupTotals } from "~/domain/metrics/rollup-totals";
 import { FUNNEL_STAGE_LABELS, PLATFORM_LABELS } from "~/domain/metrics/segment-labels";
 import { safeTimeZone } from "~/domain/time-zone";
-import type { ExperimentSummary } from "~/domain/experiments";
+import { VERDICT_LABELS, type ExperimentSummary } from "~/domain/experiments";
+import { addDays as addCalendarDays, windowLength } from "~/domain/calendar-days";
 import { creatorRollupTotals, dailySeries, type ShopRef } from "~/models/creator-metrics.server";
 import { experimentSummariesByCreator } from "~/models/experiment.server";
 
@@ -76,7 +76,7 @@ export function parseLeaderboardRange(
   const fallback = defaultLeaderboardRange(timezone, now);
   const to = rawTo ?? fallback.to;
   const from =
-    rawFrom ?? (rawTo && leaderboardRangeSchema.shape.to.safeParse(rawTo).success ? shiftDay(rawTo, -(DEFAULT_RANGE_DAYS - 1)) : fallback.from);
+    rawFrom ?? (rawTo && leaderboardRangeSchema.shape.to.safeParse(rawTo).success ? addCalendarDays(rawTo, -(DEFAULT_RANGE_DAYS - 1)) : fallback.from);
 
   const parsed = leaderboardRangeSchema.safeParse({ from, to });
   if (parsed.success) return { ok: true, range: parsed.data };
@@ -93,9 +93,7 @@ export function defaultLeaderboardRange(timezone: string, now: Date = new Date()
   };
 }
 
-export function daysInRange(range: LeaderboardRange): number {
-  return differenceInCalendarDays(parseDay(range.to, "UTC"), parseDay(range.from, "UTC")) + 1;
-}
+export const daysInRange: (range: LeaderboardRange) => number = windowLength;
 
 /**
  * The instants the range covers: from the start of `from` up to (not including) the start of the day after `to`,
@@ -111,7 +109,7 @@ export function rangeBounds(range: LeaderboardRange, timezone: string): { start:
 /** The range of equal length that ends the day before `range` starts: what each number is compared with. */
 export function previousRange(range: LeaderboardRange): LeaderboardRange {
   const days = daysInRange(range);
-  return { from: shiftDay(range.from, -days), to: shiftDay(range.from, -1) };
+  return { from: addCalendarDays(range.from, -days), to: addCalendarDays(range.from, -1) };
 }
 
 export const LEADERBOARD_SORT_KEYS = ["name", ...CREATOR_METRIC_KEYS, "lift"] as const;
@@ -385,9 +383,6 @@ function parseDay(day: string, timezone: string): TZDate {
   return new TZDate(year, month - 1, date, timezone);
 }
 
-function shiftDay(day: string, days: number): string {
-  return format(addDays(parseDay(day, "UTC"), days), DAY_FORMAT, { in: tz("UTC") });
-}
 
 /** Free text that a spreadsheet would run as a formula (= + - @) gets a leading apostrophe; numbers stay numbers. */
 function csvText(value: string): string {
@@ -424,7 +419,7 @@ export function leaderboardCsv(board: Leaderboard, { currencyCode, rank }: { cur
     row.top ? "yes" : "",
     ...METRIC_COLUMNS.flatMap((column) => [column.csv(row.metrics, currencyCode), metricChangeCsv(column, row.metrics, row.previous)]),
     csvText(row.experiment?.name ?? ""),
-    row.experiment ? EXPERIMENT_VERDICT_LABELS[row.experiment.verdict] : "",
+    row.experiment ? VERDICT_LABELS[row.experiment.verdict] : "",
     percent(row.experiment?.orderLift?.basisPoints),
     percent(row.experiment?.orderLift?.lowerBasisPoints),
     percent(row.experiment?.orderLift?.upperBasisPoints),

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, isRouteErrorResponse, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
@@ -7,6 +7,7 @@ import { LineChart, PolarisVizProvider } from "@shopify/polaris-viz";
 import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { EMPTY_STATE_IMAGE } from "~/components/empty-state-image";
+import { useHasMounted } from "~/components/use-has-mounted";
 import {
   DESIGN_LABELS,
   VERDICT_LABELS,
@@ -174,8 +175,7 @@ function groupRows({ design, exposedRegions, controlRegions, test, baseline }: L
 
 /** polaris-viz measures the page to draw, so it renders in the browser only, once the page has mounted. */
 function DailyChart({ daily, geo }: { daily: ExperimentDay[]; geo: boolean }) {
-  const [mounted, setMounted] = useState(false);
-  useEffect(() => setMounted(true), []);
+  const mounted = useHasMounted();
   if (daily.length === 0) {
     return (
       <Text as="p" tone="subdued">

@@ -19,7 +19,6 @@ import {
   Page,
   Select,
   Text,
-  type BadgeProps,
   type IndexTableProps,
 } from "@shopify/polaris";
 import { CREATOR_METRIC_KEYS, type CreatorMetricKey } from "~/domain/metrics/creator-metrics";
@@ -29,8 +28,8 @@ import {
   rankLabel,
   type MetricChangeText,
 } from "~/domain/metrics/format-leaderboard";
-import { EXPERIMENT_VERDICT_LABELS, formatLift } from "~/domain/metrics/format-metrics";
-import type { ExperimentVerdict } from "~/domain/experiments";
+import { formatLift } from "~/domain/metrics/format-metrics";
+import { VERDICT_LABELS, VERDICT_TONES, type ExperimentVerdict } from "~/domain/experiments";
 import {
   leaderboard,
   leaderboardPage,
@@ -121,14 +120,6 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 // IndexTable column order: the creator, the metric columns, the experiment's lift.
 const COLUMN_SORT_KEYS: LeaderboardSortKey[] = ["name", ...METRIC_COLUMNS.map((column) => column.key), "lift"];
-
-const VERDICT_TONES: Record<ExperimentVerdict, BadgeProps["tone"]> = {
-  incremental: "success",
-  "not incremental": "critical",
-  inconclusive: "attention",
-  running: "info",
-  "waiting for data": undefined,
-};
 
 const LIFT_TOOLTIP =
   "Order lift of the latest holdout or geo-split experiment covering the creator, with its 95% interval: " +
@@ -466,7 +457,7 @@ function ExperimentCell({ experiment }: { experiment: LeaderboardRowView["experi
           {experiment.lift}
         </Text>
       ) : null}
-      <Badge tone={VERDICT_TONES[experiment.verdict]}>{EXPERIMENT_VERDICT_LABELS[experiment.verdict]}</Badge>
+      <Badge tone={VERDICT_TONES[experiment.verdict]}>{VERDICT_LABELS[experiment.verdict]}</Badge>
     </BlockStack>
   );
 }

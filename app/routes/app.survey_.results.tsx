@@ -6,6 +6,7 @@ import { boundary } from "@shopify/shopify-app-remix/server";
 import type { ReactNode } from "react";
 import { DateRangeCard } from "~/components/DateRangeForm";
 import { EMPTY_STATE_IMAGE } from "~/components/empty-state-image";
+import { shortDayLabel } from "~/domain/calendar-days";
 import { formatConversionRate } from "~/domain/metrics/conversion-rate";
 import type { SurveyOptionKind } from "~/domain/survey/options";
 import { parseLeaderboardRange, type LeaderboardRange } from "~/models/leaderboard.server";
@@ -27,11 +28,6 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 const KIND_NAMES: Record<SurveyOptionKind, string> = { CREATOR: "Creator", CHANNEL: "Channel", OTHER: "Other" };
-
-/** "Nov 2" for a week starting 2026-11-02 (the date is a calendar day: formatted in UTC, never shifted). */
-function weekLabel(day: string): string {
-  return new Date(`${day}T00:00:00Z`).toLocaleDateString("en-US", { month: "short", day: "numeric", timeZone: "UTC" });
-}
 
 export default function SurveyResultsPage() {
   const { range, error, results } = useLoaderData<typeof loader>() as ResultsData;
@@ -124,7 +120,7 @@ function AnswersByWeek({ results }: { results: SurveyResultsData }) {
     <TableCard title="Answers by week" description="Weeks start on Monday; orders count in the week they were placed.">
       <DataTable
         columnContentTypes={["text", "text", "numeric", ...weeks.map(() => "numeric" as const)]}
-        headings={["Answer", "Kind", "Total", ...weeks.map((week) => `Week of ${weekLabel(week.weekStart)}`)]}
+        headings={["Answer", "Kind", "Total", ...weeks.map((week) => `Week of ${shortDayLabel(week.weekStart)}`)]}
         rows={[
           ...results.options.map((option) => [
             option.label,

@@ -1,5 +1,4 @@
 // Incrementality experiments (geo split, period holdout): pure, from daily orders per shipping region.
-export * from "./days";
 export * from "./measure-experiment";
 export * from "./regions";
 export * from "./types";

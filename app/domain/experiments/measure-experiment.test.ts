@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addDays, daysOf, type DayWindow } from "./days";
+import { addDays, daysOf, type DayWindow } from "~/domain/calendar-days";
 import { measureExperiment } from "./measure-experiment";
 import { bootstrapInterval, mulberry32, poissonLogRatioInterval } from "./statistics";
 import type { ExperimentPlan, Lift, RegionDay } from "./types";

@@ -1,4 +1,4 @@
-import { daysOf, elapsedPart, inWindow, type DayWindow } from "./days";
+import { daysOf, elapsedPart, inWindow, type DayWindow } from "~/domain/calendar-days";
 import { inRegions } from "./regions";
 import { bootstrapInterval, liftBasisPoints, poissonLogRatioInterval, type RatioInterval } from "./statistics";
 import type { Cell, ExperimentDay, ExperimentPlan, ExperimentResult, Lift, RegionDay } from "./types";

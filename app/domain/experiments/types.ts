@@ -1,4 +1,4 @@
-import type { DayWindow } from "./days";
+import type { DayWindow } from "~/domain/calendar-days";
 
 export type ExperimentDesign = "GEO_SPLIT" | "PERIOD_HOLDOUT";
 

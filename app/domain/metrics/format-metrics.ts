@@ -48,12 +48,3 @@ export function formatLift(lift: { basisPoints: number; lowerBasisPoints: number
   const halfWidth = Math.abs(lift.upperBasisPoints - lift.lowerBasisPoints) / 2;
   return `${signed}% (±${fixed(halfWidth, 100, 0)})`;
 }
-
-/** An experiment's verdict as a sentence-case label. */
-export const EXPERIMENT_VERDICT_LABELS = {
-  incremental: "Incremental",
-  "not incremental": "Not incremental",
-  inconclusive: "Inconclusive",
-  running: "Running",
-  "waiting for data": "Waiting for data",
-} as const satisfies Record<ExperimentVerdict, string>;

@@ -4,6 +4,7 @@ import { conversionRateBasisPoints } from "~/domain/metrics/conversion-rate";
 import { METHOD_OF_KIND } from "~/domain/attribution/attribute-order";
 import { SIGNAL_KINDS, type AttributionMethod, type SignalKind } from "~/domain/attribution/types";
 import { optionKindOf, type SurveyOptionKind } from "./options";
+import { addDays, dateOfDay } from "~/domain/calendar-days";
 import { safeTimeZone } from "~/domain/time-zone";
 
 /*
@@ -125,7 +126,7 @@ export function summarizeSurveyResults(
     .filter(({ day }) => day >= range.from && day <= range.to);
 
   const weeks = new Map<string, SurveyWeek>();
-  for (let week = mondayOf(range.from); week <= range.to; week = addCalendarDays(week, 7)) {
+  for (let week = mondayOf(range.from); week <= range.to; week = addDays(week, 7)) {
     weeks.set(week, { weekStart: week, orders: 0, answered: 0, answersByOption: {} });
   }
 
@@ -191,19 +192,6 @@ export function summarizeSurveyResults(
 
 /** The Monday on or before a calendar day (YYYY-MM-DD). */
 export function mondayOf(day: string): string {
-  const date = calendarDate(day);
-  const daysSinceMonday = (date.getUTCDay() + 6) % 7;
-  return addCalendarDays(day, -daysSinceMonday);
+  const daysSinceMonday = (dateOfDay(day).getUTCDay() + 6) % 7;
+  return addDays(day, -daysSinceMonday);
 }
-
-function addCalendarDays(day: string, days: number): string {
-  const date = calendarDate(day);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
-
-function calendarDate(day: string): Date {
-  const [year, month, date] = day.split("-").map(Number) as [number, number, number];
-  return new Date(Date.UTC(year, month - 1, date));
-}
-

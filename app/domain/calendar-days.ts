@@ -1,4 +1,7 @@
-/** Calendar days as YYYY-MM-DD strings (shop timezone already applied): the experiments' unit of time. */
+// Calendar days as YYYY-MM-DD strings, the shop's timezone already applied: the unit of reports, experiments and
+// survey weeks. Arithmetic runs on UTC midnights, so no daylight-saving change can shift a day.
+
+/** A run of calendar days. */
 export interface DayWindow {
   /** First day, inclusive. */
   from: string;
@@ -11,16 +14,31 @@ export const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 export function isCalendarDay(day: string): boolean {
   if (!DAY_PATTERN.test(day)) return false;
-  const date = new Date(`${day}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day;
+  const date = dateOfDay(day);
+  return !Number.isNaN(date.getTime()) && dayOfDate(date) === day;
+}
+
+/** The calendar day as the UTC midnight a `@db.Date` column stores. */
+export function dateOfDay(day: string): Date {
+  return new Date(`${day}T00:00:00Z`);
+}
+
+/** The calendar day a `@db.Date` column (a UTC midnight) holds. */
+export function dayOfDate(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+/** "Nov 2" for 2026-11-02: chart axes and week labels. */
+export function shortDayLabel(day: string): string {
+  return dateOfDay(day).toLocaleDateString("en-US", { month: "short", day: "numeric", timeZone: "UTC" });
 }
 
 function dayNumber(day: string): number {
   return Date.parse(`${day}T00:00:00Z`) / DAY_MS;
 }
 
-function dayOf(number: number): string {
-  return new Date(number * DAY_MS).toISOString().slice(0, 10);
+function dayOfNumber(number: number): string {
+  return dayOfDate(new Date(number * DAY_MS));
 }
 
 /** Days in the window (0 when it ends before it starts). */
@@ -37,7 +55,7 @@ export function windowsOverlap(a: DayWindow, b: DayWindow): boolean {
 }
 
 export function addDays(day: string, days: number): string {
-  return dayOf(dayNumber(day) + days);
+  return dayOfNumber(dayNumber(day) + days);
 }
 
 /** Every day of the window, in order. */

@@ -1,9 +1,10 @@
 import { PassThrough } from "stream";
 import { renderToPipeableStream } from "react-dom/server";
-import { RemixServer } from "@remix-run/react";
-import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
+import { createReadableStreamFromReadable, type EntryContext, type HandleErrorFunction } from "@remix-run/node";
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
+import { logger } from "./utils/logger.server";
 
 export const streamTimeout = 5000;
 
@@ -31,9 +32,19 @@ export default async function handleRequest(
       },
       onError(error) {
         responseStatusCode = 500;
-        console.error(error);
+        logger.error({ err: error, path: new URL(request.url).pathname }, "page render failed");
       },
     });
     setTimeout(abort, streamTimeout + 1000);
   });
 }
+
+/**
+ * Errors thrown by loaders and actions, through the app's logger (request id, secrets censored) rather than Remix's
+ * console.error; a request the browser gave up on, or one for a page that does not exist (its 404 is in the
+ * "request served" line), is not an error.
+ */
+export const handleError: HandleErrorFunction = (error, { request }) => {
+  if (request.signal.aborted || (isRouteErrorResponse(error) && error.status < 500)) return;
+  logger.error({ err: error, method: request.method, path: new URL(request.url).pathname }, "request failed");
+};

@@ -1,4 +1,4 @@
-import { Queue, type ConnectionOptions } from "bullmq";
+import { Queue, type ConnectionOptions, type JobsOptions } from "bullmq";
 import { Redis } from "ioredis";
 import { env } from "./utils/env.server";
 
@@ -71,6 +71,23 @@ export function inboxJobId(event: InboxEventRef, retry?: number): string {
  */
 export const FAILED_JOBS_KEPT = 5_000;
 
+/**
+ * Adds jobs under their ids, as the sweepers do for work that is still owed. BullMQ ignores an add whose id is taken,
+ * also by a job kept in the failed set (it ran out of attempts during an outage, or stalled twice when its worker was
+ * killed): that work would never run again, so such a job is retried instead.
+ */
+export async function enqueueOwedWork<T>(
+  queue: Queue<T>,
+  jobs: readonly { name: string; data: T; opts: JobsOptions & { jobId: string } }[],
+): Promise<{ added: number; retried: number }> {
+  const states = await Promise.all(jobs.map((job) => queue.getJobState(job.opts.jobId)));
+  const failed = jobs.filter((_, index) => states[index] === "failed");
+  const fresh = jobs.filter((_, index) => states[index] !== "failed");
+  await Promise.all(failed.map(async (job) => (await queue.getJob(job.opts.jobId))?.retry("failed")));
+  if (fresh.length > 0) await queue.addBulk(fresh as Parameters<Queue<T>["addBulk"]>[0]);
+  return { added: fresh.length, retried: failed.length };
+}
+
 export function createRedis(options: { failFast: boolean }): Redis {
   return new Redis(env().REDIS_URL, {
     // Workers block on Redis and must wait out outages; the web process must never hang a webhook on one.
@@ -110,23 +127,27 @@ export function createShopifyAdminQueue(connection: ConnectionOptions): Queue<Sh
 }
 
 declare global {
-  var __creatorLedgerWebHandles: Map<string, unknown> | undefined;
+  var __creatorLedgerWebHandles: Map<string, { handle: unknown; close: () => Promise<void> | void }> | undefined;
+  /** Called by the web server (app/web.server.ts) once its last request has been answered. */
+  var __creatorLedgerCloseWebHandles: (() => Promise<void>) | undefined;
 }
 
 /**
- * One handle per web process, opened on first use, kept on globalThis so Vite's reloads share it, and closed on
- * shutdown so the process can exit.
+ * One handle per web process, opened on first use and kept on globalThis so Vite's reloads share it. The web
+ * server closes them all after its last request (closing them on SIGTERM itself would fail requests in flight).
  */
-function webHandle<T>(key: string, open: () => T, close: (handle: T) => void): T {
+function webHandle<T>(key: string, open: () => T, close: (handle: T) => Promise<void> | void): T {
   const handles = (globalThis.__creatorLedgerWebHandles ??= new Map());
+  globalThis.__creatorLedgerCloseWebHandles ??= async () => {
+    const closing = [...handles.values()];
+    handles.clear();
+    await Promise.allSettled(closing.map((entry) => entry.close()));
+  };
   if (!handles.has(key)) {
     const handle = open();
-    handles.set(key, handle);
-    const shutdown = () => close(handle);
-    process.once("SIGTERM", shutdown);
-    process.once("SIGINT", shutdown);
+    handles.set(key, { handle, close: () => close(handle) });
   }
-  return handles.get(key) as T;
+  return handles.get(key)!.handle as T;
 }
 
 /**
@@ -145,7 +166,7 @@ function webQueue<T>(name: string, create: (connection: ConnectionOptions) => Qu
       const connection = createRedis({ failFast: true });
       return { queue: create(connection), connection };
     },
-    ({ queue, connection }) => void queue.close().finally(() => connection.disconnect()),
+    ({ queue, connection }) => queue.close().finally(() => connection.disconnect()),
   ).queue;
 }
 

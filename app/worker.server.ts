@@ -2,9 +2,12 @@
 import { prisma } from "./db.server";
 import { startCommissionsWorker } from "./jobs/commissions-worker.server";
 import { startInboxWorker } from "./jobs/inbox-worker.server";
+import { keepJobSchedulers } from "./jobs/job-schedulers.server";
 import { startReportingWorker } from "./jobs/reporting-worker.server";
 import { startShopifyAdminWorker } from "./jobs/shopify-admin-worker.server";
 import { startStatementsWorker } from "./jobs/statements-worker.server";
+import { sweepCreatorPeriods } from "./jobs/sweep-creator-periods.server";
+import { sweepInbox } from "./jobs/sweep-inbox.server";
 import {
   createCommissionsQueue,
   createInboxQueue,
@@ -13,6 +16,7 @@ import {
   createShopifyAdminQueue,
   createStatementsQueue,
 } from "./queues.server";
+import { env } from "./utils/env.server";
 import { logger } from "./utils/logger.server";
 import { smtpConfigured, statementMailerFromEnv } from "./utils/mailer.server";
 
@@ -31,6 +35,19 @@ const workers = [
   await startStatementsWorker({ queue: statementsQueue, connection, mailer }),
   await startReportingWorker({ db: prisma, queue: reportingQueue, connection }),
 ];
+// Redis without persistence forgets the sweeps' schedulers and every queued job on restart: register the schedulers
+// again, and re-enqueue at once (no grace) what the inbox and the pay periods still owe, since no job is on its way.
+const schedulers = await keepJobSchedulers({
+  connection,
+  queues: [queue, commissionsQueue, adminQueue, statementsQueue, reportingQueue],
+  onRestored: async () => {
+    const [events, periods] = await Promise.all([
+      sweepInbox(prisma, queue, new Date(), 0),
+      sweepCreatorPeriods(prisma, commissionsQueue, new Date(), 0),
+    ]);
+    logger.info({ events, periods }, "re-enqueued the work Redis lost");
+  },
+});
 logger.info("worker started");
 
 let stopping = false;
@@ -38,8 +55,17 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, "worker stopping: finishing in-flight jobs");
-  // close() waits for running jobs; whatever did not finish is retried from the queue or swept from the inbox.
-  await Promise.all(workers.map((worker) => worker.close()));
+  schedulers.stop();
+  // close() waits for running jobs. A job still running at the deadline (orchestrators kill ~30 s after SIGTERM)
+  // is abandoned: its transaction never commits, and its job returns to the queue when its lock expires.
+  const finished = Promise.all(workers.map((worker) => worker.close()));
+  const deadline = new Promise<"deadline">((resolve) => setTimeout(() => resolve("deadline"), env().WORKER_SHUTDOWN_DEADLINE_MS).unref());
+  if ((await Promise.race([finished, deadline])) === "deadline") {
+    logger.warn({ afterMs: env().WORKER_SHUTDOWN_DEADLINE_MS }, "jobs still running at the shutdown deadline: leaving them to the queue");
+    // Neither close(true) (a worker already closing only answers the first close's promise) nor $disconnect() (it
+    // would wait for the abandoned jobs' transactions): exiting ends their connections, PostgreSQL rolls them back.
+    process.exit(0);
+  }
   await Promise.all([queue.close(), commissionsQueue.close(), adminQueue.close(), statementsQueue.close(), reportingQueue.close()]);
   mailer?.close();
   connection.disconnect();

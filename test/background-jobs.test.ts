@@ -15,7 +15,7 @@ import { prisma } from "~/db.server";
 import { enqueueSettlements } from "~/jobs/commissions-worker.server";
 import { startInboxWorker } from "~/jobs/inbox-worker.server";
 import { enqueueSyncStep, startShopifyAdminWorker } from "~/jobs/shopify-admin-worker.server";
-import { inboxHealth, queueHealth, retryAllFailedJobs, retryFailedJob } from "~/models/background-jobs.server";
+import { inboxHealth, queueHealth, reprocessSetAsideEvent, retryAllFailedJobs, retryFailedJob } from "~/models/background-jobs.server";
 import { parseOrderPayload } from "~/domain/orders/parse-order-payload";
 import {
   COMMISSIONS_QUEUE,
@@ -39,6 +39,7 @@ import {
 import { action as jobsAction } from "~/routes/app.jobs";
 import { action as webhooksAction } from "~/routes/webhooks._index";
 import { ingestOrder } from "~/services/ingest-order.server";
+import { processInboxEvent } from "~/services/process-inbox-event.server";
 import { startOrderSync } from "~/services/order-sync.server";
 import { env } from "~/utils/env.server";
 import { mintSessionToken } from "./harness/session-token";
@@ -389,7 +390,7 @@ describe("webhook inbox, per shop", () => {
     await event(other.domain, { processedAt: new Date() });
 
     const health = await inboxHealth(shop);
-    expect(health).toMatchObject({ waiting: 2, retrying: 1, processed: 1, deadLettered: 2 });
+    expect(health).toMatchObject({ waiting: 2, retrying: 1, processed: 1, deadLettered: 2, unprocessedCapped: false, processedCapped: false });
     expect(health.deadLetters.map(({ summary, reason, attempts }) => ({ summary, reason, attempts }))).toEqual([
       { summary: "Process an order read from Shopify", reason: "Order payload rejected: not an object", attempts: 10 },
       { summary: "Process orders/create webhook for #2042", reason: "Order payload rejected: total_price is missing", attempts: 10 },
@@ -439,5 +440,77 @@ describe("statements runs, per shop", () => {
     await statements.obliterate({ force: true });
     await Promise.all(Object.values(queues).map((queue) => queue.close()));
     connection.disconnect();
+  });
+
+});
+
+describe("webhook inbox counts, bounded", () => {
+  it("stops counting at the cap, and says the counts are lower bounds, however long the history or backlog", async () => {
+    const shop = await createTestShop();
+    const rows = (count: number, fields: { processedAt?: Date; attempts?: number; receivedFrom: number }) =>
+      prisma.inboxEvent.createMany({
+        data: Array.from({ length: count }, (_, index) => ({
+          shopDomain: shop.domain,
+          eventId: randomUUID(),
+          webhookId: randomUUID(),
+          topic: "ORDERS_CREATE",
+          apiVersion: "2026-07",
+          receivedAt: new Date(Date.UTC(2026, 0, 1, 0, fields.receivedFrom + index)),
+          processedAt: fields.processedAt ?? null,
+          attempts: fields.attempts ?? 0,
+        })),
+      });
+    await rows(4, { processedAt: new Date(), receivedFrom: 0 });
+    await rows(3, { receivedFrom: 10 });
+    await rows(2, { attempts: 10, receivedFrom: 20 });
+    expect(await inboxHealth(shop, 9)).toMatchObject({ processed: 4, processedCapped: false, waiting: 3, deadLettered: 2, unprocessedCapped: false });
+    expect(await inboxHealth(shop, 3)).toMatchObject({ processed: 3, processedCapped: true, unprocessedCapped: true });
+    // The oldest unprocessed come first: within the cap, the three waiting ones (received first) are all counted.
+    expect(await inboxHealth(shop, 3)).toMatchObject({ waiting: 3 });
+  });
+
+  it("reads the shop's unprocessed events off its partial index, never the shop's whole history nor other shops' backlogs", async () => {
+    const shop = await createTestShop();
+    // EXPLAIN of the page's unprocessed count, with sequential scans priced out: the index path exists and is taken.
+    const plan = await prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SET LOCAL enable_seqscan = off`;
+      return tx.$queryRaw<{ "QUERY PLAN": unknown }[]>`
+        EXPLAIN (FORMAT JSON) SELECT attempts FROM "InboxEvent"
+        WHERE "shopDomain" = ${shop.domain} AND "processedAt" IS NULL ORDER BY "receivedAt" LIMIT 10001`;
+    });
+    expect(JSON.stringify(plan)).toContain("InboxEvent_shop_unprocessed_idx");
+  });
+});
+
+describe("set-aside webhooks", () => {
+  const redis = createRedis({ failFast: false });
+  const queue = createInboxQueue(redis);
+  afterAll(async () => {
+    await queue.obliterate({ force: true });
+    await queue.close();
+    redis.disconnect();
+  });
+
+  it("processes one again on the merchant's word: its attempts start over and it is queued; only the shop's own", async () => {
+    const [shop, other] = [await createTestShop(), await createTestShop()];
+    const order = sampleOrder();
+    // Set aside after a failure that has since passed (a database outage): the payload is fine.
+    const letter = await prisma.inboxEvent.create({
+      data: { shopDomain: shop.domain, eventId: randomUUID(), webhookId: randomUUID(), topic: "ORDERS_CREATE", apiVersion: "2026-07", payload: order, attempts: 10, lastError: "Can't reach database server" },
+    });
+
+    expect(await reprocessSetAsideEvent(other, queue, { eventRowId: letter.id })).toMatchObject({ ok: false, status: 404 });
+    expect(await reprocessSetAsideEvent(shop, queue, { eventRowId: "not-an-id" })).toMatchObject({ ok: false, status: 400 });
+    expect(await reprocessSetAsideEvent(shop, queue, { eventRowId: letter.id })).toEqual({ ok: true, summary: `Process orders/create webhook for ${order.name}` });
+
+    expect(await prisma.inboxEvent.findUniqueOrThrow({ where: { id: letter.id } })).toMatchObject({ attempts: 0, processedAt: null });
+    expect(await inboxHealth(shop)).toMatchObject({ waiting: 1, deadLettered: 0 });
+    const queued = (await queue.getJobs(["waiting", "active", "completed"])).filter((job) => job.data.eventId === letter.eventId);
+    expect(queued.map((job) => job.data)).toEqual([{ shopId: shop.id, shopDomain: shop.domain, eventId: letter.eventId }]);
+
+    expect((await processInboxEvent(prisma, { shopDomain: shop.domain, eventId: letter.eventId })).outcome).toBe("processed");
+    expect(await prisma.order.count({ where: { shopId: shop.id, shopifyOrderGid: order.admin_graphql_api_id } })).toBe(1);
+    // Processed now: nothing set aside to process again.
+    expect(await reprocessSetAsideEvent(shop, queue, { eventRowId: letter.id })).toMatchObject({ ok: false, status: 404 });
   });
 });

@@ -375,7 +375,7 @@ describe("reading a large collection", () => {
     const shopAdmin = await adminGraphqlFor(SHOP_DOMAIN);
     expect(await stepCollectionSync(prisma, shopAdmin, sync!.syncId)).toMatchObject({ state: "reading", productsRead: 250 });
     // The next page's job runs out of attempts (Shopify down, say).
-    await failCollectionSync(prisma, sync!.syncId, "Shopify answered 502");
+    await failCollectionSync(prisma, sync!, "Shopify answered 502");
     const failed = await prisma.collectionSync.findUniqueOrThrow({ where: { id: sync!.syncId } });
     expect(failed).toMatchObject({ status: "FAILED", cursor: null, error: "Shopify answered 502" });
     expect(failed.changedProductGids).toHaveLength(250);

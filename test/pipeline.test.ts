@@ -165,7 +165,7 @@ describe("order pipeline: webhook → inbox → worker → attribution → ledge
     );
     // The sweeper leaves it alone (other tests' events in the same database may still be swept).
     const swept: { data: ProcessInboxEventJob }[] = [];
-    const capture = { addBulk: async (jobs: { data: ProcessInboxEventJob }[]) => void swept.push(...jobs) };
+    const capture = { getJobState: async () => "unknown", addBulk: async (jobs: { data: ProcessInboxEventJob }[]) => void swept.push(...jobs) };
     await sweepInbox(prisma, capture as never, new Date(Date.now() + 3_600_000));
     expect(swept.filter((job) => job.data.eventId === eventId)).toEqual([]);
   });

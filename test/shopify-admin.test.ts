@@ -3,7 +3,8 @@
 // throttling, and the order import through a bulk operation, the inbox and the real BullMQ workers.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Worker } from "bullmq";
+import type { Job, Worker } from "bullmq";
+import { MockAgent, getGlobalDispatcher, setGlobalDispatcher } from "undici";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 vi.hoisted(() => {
@@ -14,8 +15,8 @@ import { prisma } from "~/db.server";
 import { startInboxWorker } from "~/jobs/inbox-worker.server";
 import { enqueueSyncStep, startShopifyAdminWorker } from "~/jobs/shopify-admin-worker.server";
 import { installShop } from "~/models/shop.server";
-import { createCommissionsQueue, createInboxQueue, createRedis, createShopifyAdminQueue } from "~/queues.server";
-import { AdminApiThrottledError, adminGraphqlFor } from "~/services/admin-api.server";
+import { JOB, createCommissionsQueue, createInboxQueue, createRedis, createShopifyAdminQueue, type ShopifyAdminJob } from "~/queues.server";
+import { AdminApiThrottledError, adminGraphqlFor, throttleWaitMs } from "~/services/admin-api.server";
 import { refreshCustomerJourney } from "~/services/customer-journey.server";
 import { createCodeInShopify, linkExistingCode } from "~/services/discount-codes.server";
 import { ingestOrder } from "~/services/ingest-order.server";
@@ -25,6 +26,7 @@ import { parseOrderPayload } from "~/domain/orders/parse-order-payload";
 import { env } from "~/utils/env.server";
 import { routeAdminApiToSimulator } from "./support/admin-api";
 import { createTestCreator } from "./helpers/factories";
+import { ORDER_JOURNEY_QUERY } from "~/shopify/admin-operations";
 import { startSimulatorServer, type RunningSimulator } from "./simulator/server";
 
 const SHOP_DOMAIN = `admin-${process.pid}.myshopify.com`;
@@ -134,11 +136,132 @@ describe("discount codes in Shopify", () => {
     });
   });
 
-  it("Shopify throttling surfaces as a retry-later error, not a failure", async () => {
+});
+
+/**
+ * The next `count` Admin API requests to the test shop get Shopify's HTTP 429 (the answer to too many concurrent or
+ * REST-rate requests: a JSON error body and Retry-After in seconds); later ones reach the simulator as before.
+ */
+function answer429(count: number, retryAfterSeconds: string): () => void {
+  const mock = new MockAgent();
+  mock.disableNetConnect();
+  mock
+    .get(`https://${SHOP_DOMAIN}`)
+    .intercept({ path: (path) => path.startsWith("/admin/api/"), method: "POST" })
+    .reply(429, { errors: "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service." }, {
+      headers: { "content-type": "application/json", "retry-after": retryAfterSeconds },
+    })
+    .times(count);
+  let left = count;
+  const previous = getGlobalDispatcher();
+  setGlobalDispatcher(
+    previous.compose((dispatch) => (options, handler) => {
+      if (left > 0 && String(options.origin).includes(SHOP_DOMAIN)) {
+        left -= 1;
+        return mock.dispatch(options, handler);
+      }
+      return dispatch(options, handler);
+    }),
+  );
+  return () => {
+    setGlobalDispatcher(previous);
+    void mock.close();
+  };
+}
+
+describe("Shopify's throttling", () => {
+  it("waits what the cost bucket needs to refill, or Retry-After, within bounds", () => {
+    const status = { maximumAvailable: 2000, restoreRate: 100 };
+    expect(throttleWaitMs({ requestedQueryCost: 752, throttleStatus: { ...status, currentlyAvailable: 52 } })).toBe(8_000);
+    expect(throttleWaitMs({ requestedQueryCost: 10, throttleStatus: { ...status, currentlyAvailable: 500 } })).toBe(1_000);
+    expect(throttleWaitMs({ requestedQueryCost: 10_000, throttleStatus: { ...status, currentlyAvailable: 0, restoreRate: 50 } })).toBe(60_000);
+    expect(throttleWaitMs(undefined)).toBe(2_000);
+  });
+
+  it("a THROTTLED answer and an HTTP 429 both surface as retry-later errors with Shopify's wait", async () => {
     const admin = await adminGraphqlFor(SHOP_DOMAIN);
     sim.adminApi.throttleNextRequests(1);
-    await expect(admin("query { shop { name } }")).rejects.toBeInstanceOf(AdminApiThrottledError);
+    const throttled = await admin("query { shop { name } }").catch((error: unknown) => error);
+    expect(throttled).toBeInstanceOf(AdminApiThrottledError);
+    expect((throttled as AdminApiThrottledError).retryAfterMs).toBeGreaterThanOrEqual(1_000);
+
+    const restore = answer429(1, "3.0");
+    try {
+      const limited = await admin("query { shop { name } }").catch((error: unknown) => error);
+      expect(limited).toBeInstanceOf(AdminApiThrottledError);
+      expect((limited as AdminApiThrottledError).retryAfterMs).toBe(3_000);
+    } finally {
+      restore();
+    }
     await expect(admin<{ shop: { name: string } }>("query { shop { name } }")).resolves.toEqual({ shop: { name: "Admin API test shop" } });
+  });
+
+  describe("in the worker", () => {
+    const connection = createRedis({ failFast: false });
+    const inboxQueue = createInboxQueue(connection);
+    const commissionsQueue = createCommissionsQueue(connection);
+    const adminQueue = createShopifyAdminQueue(connection);
+    let worker: Worker;
+    afterAll(async () => {
+      await worker?.close();
+      await Promise.all([inboxQueue.obliterate({ force: true }), commissionsQueue.obliterate({ force: true }), adminQueue.obliterate({ force: true })]);
+      await Promise.all([inboxQueue.close(), commissionsQueue.close(), adminQueue.close()]);
+      connection.disconnect();
+    });
+
+    it("puts a throttled job back without spending an attempt: a one-attempt job survives a 429 and a THROTTLED", async () => {
+      worker = await startShopifyAdminWorker({ db: prisma, queue: adminQueue, inboxQueue, commissionsQueue, connection, sweepEveryMs: 3_600_000 });
+      // The worker's first sweep runs at once, and the journeys it finds (any shop's) call the Admin API: let them
+      // pass before the throttled answers are armed. The next sweep is an hour away.
+      // That includes the delayed polls of the reconciliation it may start for this shop; only the sweep's own next
+      // run may wait among the delayed jobs.
+      await vi.waitFor(
+        async () => {
+          const counts = await adminQueue.getJobCounts("waiting", "active", "prioritized");
+          expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(0);
+          const delayed = await adminQueue.getDelayed();
+          expect(delayed.filter((job) => job.name !== JOB.sweepJourneys).map((job) => job.id)).toEqual([]);
+        },
+        { timeout: 60_000, interval: 200 },
+      );
+      const creator = await createTestCreator(shop.id, { revenueSharePercent: "10" });
+      const [orderId] = await placeAndIngest({ creators: [{ handle: creator.handle }], creatorShare: 1, signals: ["journey-only"], count: 1 });
+      // The simulator answers a journey's first reads "not ready": ask it directly (the app's order stays pending)
+      // until it is, so that the throttled job's answer is the journey itself.
+      const order = await prisma.order.findUniqueOrThrow({ where: { id: orderId! } });
+      const admin = await adminGraphqlFor(SHOP_DOMAIN);
+      await vi.waitFor(async () => {
+        const data = await admin<{ order: { customerJourneySummary: { ready: boolean } } }>(ORDER_JOURNEY_QUERY, { id: order.shopifyOrderGid });
+        expect(data.order.customerJourneySummary.ready).toBe(true);
+      });
+      const finished = new Promise<{ job: Job<ShopifyAdminJob>; failed?: Error }>((resolve) => {
+        worker.on("completed", (job) => job.id === "throttled-journey" && resolve({ job }));
+        worker.on("failed", (job, failed) => job?.id === "throttled-journey" && resolve({ job: job!, failed }));
+      });
+
+      const restore = answer429(1, "1");
+      sim.adminApi.throttleNextRequests(1, (variables) => variables.id === order.shopifyOrderGid);
+      const graphqlRequests = () => sim.adminApi.requests.filter((request) => request.kind === "graphql");
+      const requestsBefore = graphqlRequests().length;
+      try {
+        await adminQueue.add(JOB.fetchJourney, { kind: "fetch-journey", shopId: shop.id, orderId: orderId! }, { jobId: "throttled-journey", attempts: 1 });
+        const { job, failed } = await finished;
+        expect(failed).toBeUndefined();
+        // Started three times (429, THROTTLED, answered); only the last one counts as an attempt.
+        expect({ attemptsStarted: job.attemptsStarted, attemptsMade: job.attemptsMade }).toEqual({ attemptsStarted: 3, attemptsMade: 1 });
+        expect(job.returnvalue).toMatchObject({ outcome: "ready" });
+      } finally {
+        restore();
+      }
+      // The 429 never reached the simulator; the THROTTLED and the answer did.
+      const outcomes = graphqlRequests()
+        .slice(requestsBefore)
+        .filter((request) => request.variables.id === order.shopifyOrderGid)
+        .map((request) => request.outcome);
+      expect(outcomes[0]).toBe("throttled");
+      expect(outcomes.slice(1)).toEqual(outcomes.slice(1).map(() => "ok"));
+      expect(await prisma.attribution.findUniqueOrThrow({ where: { orderId: orderId! } })).toMatchObject({ creatorId: creator.id, method: "CUSTOMER_JOURNEY" });
+    }, 120_000);
   });
 });
 

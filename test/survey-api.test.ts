@@ -360,6 +360,32 @@ describe("answering", () => {
   });
 });
 
+describe("bodies streamed without a length", () => {
+  // Found by test/fuzz/survey-api.fuzz.test.ts: the body was read whole before its size was checked, so an endless
+  // stream filled the memory and ended in a 500.
+  it("stops reading past 16 KB and answers 400, even when the stream never ends", async () => {
+    const chunk = new TextEncoder().encode("x".repeat(1024));
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        controller.enqueue(chunk);
+      },
+    });
+    const { token } = mintExtensionSessionToken({ shop: shopA.domain, apiKey: API_KEY, apiSecret: API_SECRET });
+    const request = new Request(`${process.env.SHOPIFY_APP_URL}/api/survey/thank-you`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, Origin: EXTENSION_ORIGIN, "Content-Type": "application/json" },
+      body: endless,
+      duplex: "half",
+    } as RequestInit);
+    const response = await send(request);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: { message: "The body is too large" } });
+    expect(pulled).toBeLessThan(40);
+  });
+});
+
 describe("session tokens", () => {
   const confirmationNumber = () => newConfirmationNumber();
   const refused = async (response: Response) => {

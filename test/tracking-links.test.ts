@@ -395,6 +395,17 @@ describe("/r/<slug>", () => {
     );
   });
 
+  it("sends the shopper to the storefront's home page when the stored destination is not a storefront path", async () => {
+    for (const destinationPath of ["@evil.example/x", "//evil.example", "javascript:alert(1)", "/\r\nLocation: x"]) {
+      const { shop, link } = await linkAt(null);
+      // Only a write that skips the form's checks could store such a destination.
+      await prisma.trackingLink.update({ where: { id: link.id }, data: { destinationPath } });
+      const location = new URL((await follow(visit(link.slug, { userAgent: null }), link.slug)).headers.get("Location")!);
+      expect(location.origin).toBe(`https://${shop.domain}`);
+      expect(location.pathname).toBe("/");
+    }
+  });
+
   it("records one click per human request, each with its own id", async () => {
     const { link } = await linkAt(null);
     const first = await follow(visit(link.slug), link.slug);

@@ -137,6 +137,65 @@ describe("webhook routes", () => {
   });
 });
 
+describe("webhook routes refuse or keep what fuzzing found (issue #9)", () => {
+  let shop: Awaited<ReturnType<typeof createTestShop>>;
+  beforeAll(async () => {
+    shop = await createTestShop();
+  });
+
+  it("keeps a payload holding NUL characters and lone UTF-16 halves, which jsonb cannot hold, as U+FFFD", async () => {
+    const eventId = randomUUID();
+    const body = { ...sampleOrder(), note: "a\u0000b \ud800 c\\u0000d" };
+    const response = await post(signedWebhookRequest({ topic: "orders/create", shop: shop.domain, body, eventId }));
+    expect(response.status).toBe(200);
+    const event = await prisma.inboxEvent.findUniqueOrThrow({ where: { shopDomain_eventId: { shopDomain: shop.domain, eventId } } });
+    // The text "\u0000" (backslash, u, zeros) is not a NUL and stays as it was.
+    expect((event.payload as { note: string }).note).toBe("a\ufffdb \ufffd c\\u0000d");
+  });
+
+  it("answers 400 with the reason to a signed webhook whose shop header is not a myshopify.com domain", async () => {
+    const response = await post(signedWebhookRequest({ topic: "orders/create", shop: "not a shop!", body: sampleOrder() }));
+    expect(response.status).toBe(400);
+    expect(await response.text()).toMatch(/X-Shopify-Shop-Domain/);
+  });
+
+  it("answers 400 to an event id too long to index, and stores nothing", async () => {
+    const eventId = "e".repeat(3_000);
+    const response = await post(signedWebhookRequest({ topic: "orders/create", shop: shop.domain, body: sampleOrder(), eventId }));
+    expect(response.status).toBe(400);
+    expect(await response.text()).toMatch(/at most 255 characters/);
+    expect(await prisma.inboxEvent.count({ where: { shopDomain: shop.domain, eventId } })).toBe(0);
+  });
+
+  it("answers 400 to a payload nested too deeply to serialize", async () => {
+    const depth = 5_000;
+    const rawBody = '{"a":'.repeat(depth) + "1" + "}".repeat(depth);
+    const response = await post(signedWebhookRequest({ topic: "orders/create", shop: shop.domain, body: null, rawBody }));
+    expect(response.status).toBe(400);
+    expect(await response.text()).toMatch(/nested more than 64 levels/);
+  });
+
+  it("stores an event whose X-Shopify-Triggered-At is a date the database cannot hold, without the date", async () => {
+    const eventId = randomUUID();
+    const request = signedWebhookRequest({ topic: "orders/create", shop: shop.domain, body: sampleOrder(), eventId });
+    request.headers.set("X-Shopify-Triggered-At", "+242313-10-21T22:09:50.066Z");
+    expect((await post(request)).status).toBe(200);
+    const event = await prisma.inboxEvent.findUniqueOrThrow({ where: { shopDomain_eventId: { shopDomain: shop.domain, eventId } } });
+    expect(event.triggeredAt).toBeNull();
+  });
+
+  it("says why on the library's refusals: a wrong signature, a missing header", async () => {
+    const wrong = await post(signedWebhookRequest({ topic: "orders/create", shop: shop.domain, body: sampleOrder(), secret: "other" }));
+    expect(wrong.status).toBe(401);
+    expect(await wrong.text()).toMatch(/signature does not match/);
+    const missing = await post(
+      signedWebhookRequest({ topic: "orders/create", shop: shop.domain, body: sampleOrder(), omitHeaders: ["X-Shopify-Topic"] }),
+    );
+    expect(missing.status).toBe(400);
+    expect(await missing.text()).toBe("Webhook is missing X-Shopify-Topic");
+  });
+});
+
 describe("webhook routes without a database", () => {
   it("answers 503 so that Shopify retries, never 200 without a durable write", async () => {
     vi.resetModules();

@@ -43,20 +43,9 @@ const NOT_SET = { label: "Not set", value: "" };
 const PLATFORM_OPTIONS = [NOT_SET, ...Object.entries(PLATFORM_LABELS).map(([value, label]) => ({ label, value }))];
 const FUNNEL_STAGE_OPTIONS = [NOT_SET, ...Object.entries(FUNNEL_STAGE_LABELS).map(([value, label]) => ({ label, value }))];
 
-/**
- * The handle the add form proposes for a name: "Maya Fit" → "maya-fit", "Zoë O'Brien" → "zoe-o-brien". Lower-case
- * letters, digits and single hyphens, at most 40 characters; empty when the name has none of those.
- */
-export function suggestHandle(name: string): string {
-  return name
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+/, "")
-    .slice(0, 40)
-    .replace(/-+$/, "");
-}
+// The handle the add form proposes for a name, as the CSV import does for a blank handle.
+export { suggestHandle } from "~/domain/creators/suggest-handle";
+import { suggestHandle } from "~/domain/creators/suggest-handle";
 
 interface CreatorFormProps {
   defaultValues: CreatorFormValues;

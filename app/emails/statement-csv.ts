@@ -1,6 +1,7 @@
 import { stringify } from "csv-stringify/sync";
 import { fromMinorUnits } from "~/domain/money";
 import type { StatementDocument } from "~/domain/statements/statement-document";
+import { spreadsheetSafeText } from "~/domain/spreadsheet-text";
 import { STATUS_LABELS } from "./statement-format";
 
 export const STATEMENT_CSV_COLUMNS = [
@@ -15,11 +16,6 @@ export const STATEMENT_CSV_COLUMNS = [
   "Ledger amount",
   "Ledger currency",
 ] as const;
-
-/** Free text that a spreadsheet would run as a formula (= + - @) gets a leading apostrophe; amounts stay numbers. */
-function text(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
 
 /**
  * The statement's lines as CSV: the opening balance, every line of every section, the rounding (if any) and the
@@ -38,8 +34,8 @@ export function renderStatementCsv(document: StatementDocument): string {
         group.title,
         line.date,
         line.label,
-        text(line.orderName ?? ""),
-        text(line.description),
+        spreadsheetSafeText(line.orderName ?? ""),
+        spreadsheetSafeText(line.description),
         line.status ? STATUS_LABELS[line.status] : "",
         pay(line.amount.minor),
         statement.payoutCurrency,

@@ -12,7 +12,7 @@ import {
 } from "~/queues.server";
 import { processInboxEvent } from "~/services/process-inbox-event.server";
 import { env } from "~/utils/env.server";
-import { logger } from "~/utils/logger.server";
+import { jobLogger, logger, withJobLog } from "~/utils/logger.server";
 import { enqueueSettlements } from "./commissions-worker.server";
 import { enqueueCollectionSyncSteps } from "./shopify-admin-worker.server";
 import { SWEEP_EVERY_MS, sweepInbox } from "./sweep-inbox.server";
@@ -32,7 +32,7 @@ export async function startInboxWorker(options: InboxWorkerOptions): Promise<Wor
   const { db, queue, connection } = options;
   const worker = new Worker<ProcessInboxEventJob>(
     INBOX_QUEUE,
-    async (job: Job<ProcessInboxEventJob>) => {
+    withJobLog(async (job: Job<ProcessInboxEventJob>) => {
       if (job.name === JOB.sweepInbox) return { swept: await sweepInbox(db, queue) };
       try {
         const { outcome, changedPeriods, collectionSyncs } = await processInboxEvent(db, job.data);
@@ -52,11 +52,11 @@ export async function startInboxWorker(options: InboxWorkerOptions): Promise<Wor
         if (error instanceof InvalidPayloadError) throw new UnrecoverableError(error.message);
         throw error;
       }
-    },
+    }),
     { connection, prefix: env().QUEUE_PREFIX, concurrency: options.concurrency ?? 16 },
   );
   worker.on("failed", (job, error) => {
-    logger.error({ jobId: job?.id, jobName: job?.name, attemptsMade: job?.attemptsMade, err: error }, "job failed");
+    jobLogger(job).error({ err: error }, "job failed");
   });
   worker.on("error", (error) => logger.error({ err: error }, "worker error"));
 

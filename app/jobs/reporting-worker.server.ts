@@ -4,7 +4,7 @@ import type { Redis } from "ioredis";
 import { FAILED_JOBS_KEPT, JOB, REPORTING_QUEUE, type ReportingJob } from "~/queues.server";
 import { refreshShopRollups, shopsWithRollupChanges } from "~/services/refresh-rollups.server";
 import { env } from "~/utils/env.server";
-import { logger } from "~/utils/logger.server";
+import { jobLogger, logger, withJobLog } from "~/utils/logger.server";
 
 /**
  * How often the worker looks for changed days. The database triggers record every change, so this interval is how
@@ -33,18 +33,18 @@ export async function startReportingWorker(options: {
   const { db, queue, connection } = options;
   const worker = new Worker<ReportingJob>(
     REPORTING_QUEUE,
-    async (job: Job<ReportingJob>) => {
+    withJobLog(async (job: Job<ReportingJob>) => {
       if (job.data.kind === "sweep") {
         const shopIds = await shopsWithRollupChanges(db);
         await enqueueRollupRefreshes(queue, shopIds);
         return { queued: shopIds.length };
       }
       return refreshShopRollups(db, job.data.shopId);
-    },
+    }),
     { connection, prefix: env().QUEUE_PREFIX, concurrency: 2 },
   );
   worker.on("failed", (job, error) =>
-    logger.error({ jobId: job?.id, jobName: job?.name, attemptsMade: job?.attemptsMade, err: error }, "job failed"),
+    jobLogger(job).error({ err: error }, "job failed"),
   );
   worker.on("error", (error) => logger.error({ err: error }, "worker error"));
   await queue.upsertJobScheduler(

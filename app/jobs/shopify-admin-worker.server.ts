@@ -27,7 +27,7 @@ import {
   stepOrderSync,
 } from "~/services/order-sync.server";
 import { env } from "~/utils/env.server";
-import { logger } from "~/utils/logger.server";
+import { jobLogger, logger, withJobLog } from "~/utils/logger.server";
 import { enqueueSettlements } from "./commissions-worker.server";
 
 export const SWEEP_ADMIN_WORK_EVERY_MS = 30_000;
@@ -64,65 +64,74 @@ export async function enqueueCollectionSyncSteps(queue: Queue<ShopifyAdminJob>, 
   );
 }
 
+/** One job of the shopify-admin queue; every job names its shop, and a sync or order of another shop is missing. */
+export async function runShopifyAdminJob(options: ShopifyAdminWorkerOptions, data: ShopifyAdminJob) {
+  const { db, queue } = options;
+  const adminFor = options.adminFor ?? adminGraphqlFor;
+  // The shop's domain, or null once it uninstalled the app (or was erased): its queued work then does nothing, and
+  // the sweeps (which look at installed shops only) bring it back after a re-install.
+  const installedShopDomain = async (shopId: string) =>
+    (await db.shop.findFirst({ where: { id: shopId, uninstalledAt: null }, select: { domain: true } }))?.domain ?? null;
+
+  if (data.kind === "sweep") return sweep(options);
+  if (data.kind === "fetch-journey") {
+    const shopDomain = await installedShopDomain(data.shopId);
+    if (!shopDomain) return { skipped: "shop not installed" };
+    const admin = await adminFor(shopDomain);
+    const { outcome, changedPeriods } = await refreshCustomerJourney(db, admin, data);
+    await enqueueSettlements(options.commissionsQueue, changedPeriods);
+    return { outcome };
+  }
+  if (data.kind === "sync-collection") {
+    const sync = await db.collectionSync.findFirst({ where: { id: data.syncId, shopId: data.shopId }, include: { shop: { select: { domain: true, uninstalledAt: true } } } });
+    if (!sync) return { missing: true };
+    if (sync.shop.uninstalledAt) return { skipped: "shop not installed" };
+    const outcome = await stepCollectionSync(db, await adminFor(sync.shop.domain), data.syncId);
+    if ("next" in outcome && outcome.next) await enqueueCollectionSyncSteps(queue, [outcome.next]);
+    if ("changedPeriods" in outcome) {
+      await enqueueSettlements(options.commissionsQueue, outcome.changedPeriods);
+      return { state: outcome.state, changedProducts: outcome.changedProducts, repostedOrders: outcome.repostedOrders };
+    }
+    return { state: outcome.state };
+  }
+  const sync = await db.orderSync.findFirst({ where: { id: data.syncId, shopId: data.shopId }, include: { shop: { select: { domain: true } } } });
+  if (!sync) return { missing: true };
+  const admin = await adminFor(sync.shop.domain);
+  const step = await stepOrderSync(db, admin, options.inboxQueue, data.syncId);
+  if (step.state === "started" || step.state === "running") await enqueueSyncStep(queue, sync, step.pollAgainMs);
+  return step;
+}
+
 export async function startShopifyAdminWorker(options: ShopifyAdminWorkerOptions): Promise<Worker> {
   const { db, queue, connection } = options;
-  const adminFor = options.adminFor ?? adminGraphqlFor;
-  const shopDomainOf = async (shopId: string) =>
-    (await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { domain: true } })).domain;
-
-  const run = async (job: Job<ShopifyAdminJob>) => {
-    const data = job.data;
-    if (data.kind === "sweep") return sweep(options);
-    if (data.kind === "fetch-journey") {
-      const admin = await adminFor(await shopDomainOf(data.shopId));
-      const { outcome, changedPeriods } = await refreshCustomerJourney(db, admin, data);
-      await enqueueSettlements(options.commissionsQueue, changedPeriods);
-      return { outcome };
-    }
-    if (data.kind === "sync-collection") {
-      const sync = await db.collectionSync.findUnique({ where: { id: data.syncId }, include: { shop: { select: { domain: true } } } });
-      if (!sync) return { missing: true };
-      const outcome = await stepCollectionSync(db, await adminFor(sync.shop.domain), data.syncId);
-      if ("next" in outcome && outcome.next) await enqueueCollectionSyncSteps(queue, [outcome.next]);
-      if ("changedPeriods" in outcome) {
-        await enqueueSettlements(options.commissionsQueue, outcome.changedPeriods);
-        return { state: outcome.state, changedProducts: outcome.changedProducts, repostedOrders: outcome.repostedOrders };
-      }
-      return { state: outcome.state };
-    }
-    const sync = await db.orderSync.findUnique({ where: { id: data.syncId }, include: { shop: { select: { domain: true } } } });
-    if (!sync) return { missing: true };
-    const admin = await adminFor(sync.shop.domain);
-    const step = await stepOrderSync(db, admin, options.inboxQueue, data.syncId);
-    if (step.state === "started" || step.state === "running") await enqueueSyncStep(queue, sync, step.pollAgainMs);
-    return step;
-  };
+  const run = (job: Job<ShopifyAdminJob>) => runShopifyAdminJob(options, job.data);
 
   const worker: Worker<ShopifyAdminJob> = new Worker<ShopifyAdminJob>(
     SHOPIFY_ADMIN_QUEUE,
-    async (job) => {
+    withJobLog(async (job: Job<ShopifyAdminJob>) => {
       try {
         return await run(job);
       } catch (error) {
         if (error instanceof AdminApiThrottledError) {
-          // Pauses the whole queue and puts the job back without spending one of its attempts.
-          await worker.rateLimit(error.retryAfterMs);
+          // Pauses the whole queue for every worker and puts the job back without spending one of its attempts.
+          logger.warn({ retryAfterMs: error.retryAfterMs }, "Shopify throttled the Admin API; the queue waits");
+          await queue.rateLimit(error.retryAfterMs);
           throw Worker.RateLimitError();
         }
         if (error instanceof AdminApiAccessError) throw new UnrecoverableError(error.message);
         throw error;
       }
-    },
+    }),
     { connection, prefix: env().QUEUE_PREFIX, concurrency: 4, limiter: { max: 10, duration: 1_000 } },
   );
   worker.on("failed", (job, error) => {
-    logger.error({ jobId: job?.id, jobName: job?.name, attemptsMade: job?.attemptsMade, err: error }, "job failed");
+    jobLogger(job).error({ err: error }, "job failed");
     const finalAttempt = !job || error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
     if (job?.data.kind === "sync-orders" && finalAttempt) {
-      void failOrderSync(db, job.data.syncId, error.message).catch((err) => logger.error({ err }, "could not mark the sync failed"));
+      void failOrderSync(db, job.data, error.message).catch((err) => logger.error({ err }, "could not mark the sync failed"));
     }
     if (job?.data.kind === "sync-collection" && finalAttempt) {
-      void failCollectionSync(db, job.data.syncId, error.message).catch((err) => logger.error({ err }, "could not mark the collection sync failed"));
+      void failCollectionSync(db, job.data, error.message).catch((err) => logger.error({ err }, "could not mark the collection sync failed"));
     }
   });
   worker.on("error", (error) => logger.error({ err: error }, "worker error"));

@@ -3,7 +3,7 @@ import type { Redis } from "ioredis";
 import { FAILED_JOBS_KEPT, STATEMENTS_QUEUE, statementsJobId, type StatementsJob } from "~/queues.server";
 import { dueStatementRuns, sendPeriodStatements } from "~/services/send-period-statements.server";
 import { env } from "~/utils/env.server";
-import { logger } from "~/utils/logger.server";
+import { jobLogger, logger, withJobLog } from "~/utils/logger.server";
 import { SmtpNotConfiguredError, type StatementMailer } from "~/utils/mailer.server";
 
 /** How often the sweep looks for periods that closed; statements are due from 06:00 shop time the next day. */
@@ -45,7 +45,7 @@ export async function startStatementsWorker(options: {
   const { queue, connection, mailer } = options;
   const worker = new Worker<StatementsJob>(
     STATEMENTS_QUEUE,
-    async (job: Job<StatementsJob>) => {
+    withJobLog(async (job: Job<StatementsJob>) => {
       if (job.data.kind === "sweep") {
         if (!mailer) return { queued: 0, reason: "SMTP is not configured" };
         const due = await dueStatementRuns();
@@ -56,7 +56,7 @@ export async function startStatementsWorker(options: {
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const summary = await sendPeriodStatements(mailer, { ...job.data, lastAttempt });
       return summary ?? { skipped: "unknown shop or period" };
-    },
+    }),
     {
       connection,
       prefix: env().QUEUE_PREFIX,
@@ -66,7 +66,7 @@ export async function startStatementsWorker(options: {
     },
   );
   worker.on("failed", (job, error) =>
-    logger.error({ jobId: job?.id, jobName: job?.name, attemptsMade: job?.attemptsMade, err: error }, "job failed"),
+    jobLogger(job).error({ err: error }, "job failed"),
   );
   worker.on("error", (error) => logger.error({ err: error }, "worker error"));
   if (options.schedule ?? true) {

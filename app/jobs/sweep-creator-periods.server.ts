@@ -3,25 +3,31 @@ import type { Queue } from "bullmq";
 import { parseTerms } from "~/domain/commissions/contract-terms-schema";
 import { payPeriodOf } from "~/domain/commissions/pay-period";
 import { periodPaysWithoutOrders } from "~/domain/commissions/period-dependencies";
-import { JOB, settleJobId, type SettleCreatorPeriodJob } from "~/queues.server";
+import { enqueueOwedWork, JOB, settleJobId, type SettleCreatorPeriodJob } from "~/queues.server";
 
 export const SWEEP_PERIODS_EVERY_MS = 60_000;
 /** Younger changes most likely have their settlement job on its way. */
 const SWEEP_GRACE_MS = 30_000;
 const SWEEP_BATCH = 1_000;
 
-/** Re-enqueues periods whose change was not settled: the job was lost with Redis or its worker died. */
+/**
+ * Re-enqueues periods whose change was not settled: the job was lost with Redis or its worker died. An uninstalled
+ * shop's periods wait for a re-install.
+ */
 export async function sweepCreatorPeriods(
   db: PrismaClient,
   queue: Queue<SettleCreatorPeriodJob>,
   now = new Date(),
+  /** 0 once Redis is known to have lost its jobs: then no unsettled change has a job on its way. */
+  graceMs = SWEEP_GRACE_MS,
 ): Promise<number> {
   const stale = await db.$queryRaw<SettleCreatorPeriodJob[]>`
-    SELECT "shopId"::text AS "shopId", "creatorId"::text AS "creatorId", "periodKey", "changeVersion"
-    FROM "CreatorPeriod"
-    WHERE "settledVersion" < "changeVersion" AND "updatedAt" < ${new Date(now.getTime() - SWEEP_GRACE_MS)}
-    ORDER BY "updatedAt" LIMIT ${SWEEP_BATCH}`;
-  await queue.addBulk(
+    SELECT p."shopId"::text AS "shopId", p."creatorId"::text AS "creatorId", p."periodKey", p."changeVersion"
+    FROM "CreatorPeriod" p JOIN "Shop" s ON s.id = p."shopId" AND s."uninstalledAt" IS NULL
+    WHERE p."settledVersion" < p."changeVersion" AND p."updatedAt" < ${new Date(now.getTime() - graceMs)}
+    ORDER BY p."updatedAt" LIMIT ${SWEEP_BATCH}`;
+  await enqueueOwedWork(
+    queue,
     stale.map((ref) => ({ name: JOB.settleCreatorPeriod, data: ref, opts: { jobId: settleJobId(ref) } })),
   );
   return stale.length;

@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import type { Queue } from "bullmq";
-import { inboxJobId, JOB, type ProcessInboxEventJob } from "~/queues.server";
+import { enqueueOwedWork, inboxJobId, JOB, type ProcessInboxEventJob } from "~/queues.server";
 import { MAX_INBOX_ATTEMPTS } from "~/services/process-inbox-event.server";
 
 export const SWEEP_EVERY_MS = 30_000;
@@ -17,12 +17,14 @@ export async function sweepInbox(
   db: PrismaClient,
   queue: Queue<ProcessInboxEventJob>,
   now = new Date(),
+  /** 0 once Redis is known to have lost its jobs: then no unprocessed event has a job on its way. */
+  graceMs = SWEEP_GRACE_MS,
 ): Promise<number> {
   const stale = await db.inboxEvent.findMany({
     where: {
       processedAt: null,
       attempts: { lt: MAX_INBOX_ATTEMPTS },
-      receivedAt: { lt: new Date(now.getTime() - SWEEP_GRACE_MS) },
+      receivedAt: { lt: new Date(now.getTime() - graceMs) },
     },
     orderBy: { receivedAt: "asc" },
     take: SWEEP_BATCH,
@@ -34,7 +36,8 @@ export async function sweepInbox(
     select: { id: true, domain: true },
   });
   const shopIdOf = new Map(shops.map((shop) => [shop.domain, shop.id]));
-  await queue.addBulk(
+  await enqueueOwedWork(
+    queue,
     stale.map(({ shopDomain, eventId, attempts }) => ({
       name: JOB.processInboxEvent,
       // An event whose shop was erased meanwhile still goes through (it is then marked processed), under no shop.

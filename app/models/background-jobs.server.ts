@@ -11,8 +11,10 @@
 //   the queue is first-in first-out across shops, so the queue-wide figure is what tells a merchant how much work is
 //   ahead of theirs. They are bare totals: no job, shop or event of anyone else is in them. This shop's own
 //   backlog of webhooks, exact, comes from the inbox (waiting and retrying).
-// - inbox: one pass over the shop's InboxEvent rows. Processed rows are kept (without payload), so this grows with
-//   the shop's history; the dead letters come off the partial index on unprocessed rows.
+// - inbox: bounded, whatever the shop's history or backlog. Processed rows are kept (without payload) for good, so
+//   they are counted up to INBOX_COUNT_CAP and shown as "10,000+" beyond. Unprocessed rows are read off the partial
+//   index on unprocessed rows (oldest first), at most INBOX_COUNT_CAP + 1 of them; beyond that the waiting, retrying
+//   and set-aside figures are lower bounds and say so. The dead letters listed come off the same index.
 import { Prisma, type Shop } from "@prisma/client";
 import type { Job, Queue } from "bullmq";
 import type { Redis } from "ioredis";
@@ -29,11 +31,14 @@ import {
   REPORTING_QUEUE,
   SHOPIFY_ADMIN_QUEUE,
   STATEMENTS_QUEUE,
+  inboxJobId,
   type JobQueues,
+  type ProcessInboxEventJob,
   type QueueName,
 } from "~/queues.server";
 import { ORDERS_SYNC_TOPIC } from "~/services/order-sync.server";
 import { MAX_INBOX_ATTEMPTS } from "~/services/process-inbox-event.server";
+import { logger } from "~/utils/logger.server";
 
 /** Failed jobs listed on the page, newest first (the counts cover them all). */
 export const FAILED_JOBS_SHOWN = 50;
@@ -48,14 +53,21 @@ export const QUEUE_LABELS: Record<QueueName, string> = {
   [REPORTING_QUEUE]: "Reports (leaderboard, creator pages, dashboard)",
 };
 
+/** Inbox counts stop here: a page load never counts a backlog or a history of millions of rows. */
+export const INBOX_COUNT_CAP = 10_000;
+
 export interface InboxHealth {
   /** Received, not processed yet, never failed. */
   waiting: number;
   /** Failed at least once; tried again with backoff. */
   retrying: number;
-  processed: number;
   /** Set aside: unreadable, or failed MAX_INBOX_ATTEMPTS times. Not tried again on their own. */
   deadLettered: number;
+  /** More than INBOX_COUNT_CAP unprocessed events: the three counts above are lower bounds. */
+  unprocessedCapped: boolean;
+  processed: number;
+  /** More than INBOX_COUNT_CAP processed events: `processed` is the cap. */
+  processedCapped: boolean;
   /** The newest dead-lettered events, with the reason. */
   deadLetters: DeadLetter[];
 }
@@ -69,14 +81,21 @@ export interface DeadLetter {
   attempts: number;
 }
 
-/** The shop's webhook inbox: one pass over its rows for the counts, and the newest dead letters. */
-export async function inboxHealth(shop: Pick<Shop, "domain">): Promise<InboxHealth> {
-  const [counts] = await prisma.$queryRaw<{ waiting: bigint; retrying: bigint; processed: bigint; deadLettered: bigint }[]>`
-    SELECT count(*) FILTER (WHERE "processedAt" IS NULL AND attempts = 0) AS waiting,
-           count(*) FILTER (WHERE "processedAt" IS NULL AND attempts > 0 AND attempts < ${MAX_INBOX_ATTEMPTS}) AS retrying,
-           count(*) FILTER (WHERE "processedAt" IS NOT NULL) AS processed,
-           count(*) FILTER (WHERE "processedAt" IS NULL AND attempts >= ${MAX_INBOX_ATTEMPTS}) AS "deadLettered"
-    FROM "InboxEvent" WHERE "shopDomain" = ${shop.domain}`;
+/** The shop's webhook inbox: bounded counts (see the top of this file), and the newest dead letters. */
+export async function inboxHealth(shop: Pick<Shop, "domain">, countCap = INBOX_COUNT_CAP): Promise<InboxHealth> {
+  const [[unprocessed], [processed]] = await Promise.all([
+    prisma.$queryRaw<{ waiting: bigint; retrying: bigint; deadLettered: bigint; total: bigint }[]>`
+      SELECT count(*) FILTER (WHERE attempts = 0) AS waiting,
+             count(*) FILTER (WHERE attempts > 0 AND attempts < ${MAX_INBOX_ATTEMPTS}) AS retrying,
+             count(*) FILTER (WHERE attempts >= ${MAX_INBOX_ATTEMPTS}) AS "deadLettered",
+             count(*) AS total
+      FROM (SELECT attempts FROM "InboxEvent"
+            WHERE "shopDomain" = ${shop.domain} AND "processedAt" IS NULL
+            ORDER BY "receivedAt" LIMIT ${countCap + 1}) AS unprocessed`,
+    prisma.$queryRaw<{ total: bigint }[]>`
+      SELECT count(*) AS total
+      FROM (SELECT 1 FROM "InboxEvent" WHERE "shopDomain" = ${shop.domain} AND "processedAt" IS NOT NULL LIMIT ${countCap + 1}) AS processed`,
+  ]);
   const letters = await prisma.$queryRaw<
     { id: string; eventId: string; topic: string; orderName: string | null; receivedAt: Date; lastError: string | null; attempts: number }[]
   >`
@@ -85,11 +104,14 @@ export async function inboxHealth(shop: Pick<Shop, "domain">): Promise<InboxHeal
     WHERE "shopDomain" = ${shop.domain} AND "processedAt" IS NULL AND attempts >= ${MAX_INBOX_ATTEMPTS}
     ORDER BY "receivedAt" DESC
     LIMIT ${DEAD_LETTERS_SHOWN}`;
+  const processedTotal = Number(processed?.total ?? 0);
   return {
-    waiting: Number(counts?.waiting ?? 0),
-    retrying: Number(counts?.retrying ?? 0),
-    processed: Number(counts?.processed ?? 0),
-    deadLettered: Number(counts?.deadLettered ?? 0),
+    waiting: Number(unprocessed?.waiting ?? 0),
+    retrying: Number(unprocessed?.retrying ?? 0),
+    deadLettered: Number(unprocessed?.deadLettered ?? 0),
+    unprocessedCapped: Number(unprocessed?.total ?? 0) > countCap,
+    processed: Math.min(processedTotal, countCap),
+    processedCapped: processedTotal > countCap,
     deadLetters: letters.map((letter) => ({
       id: letter.id,
       eventId: letter.eventId,
@@ -99,6 +121,37 @@ export async function inboxHealth(shop: Pick<Shop, "domain">): Promise<InboxHeal
       attempts: letter.attempts,
     })),
   };
+}
+
+export const reprocessEventSchema = z.object({
+  eventRowId: z.uuid({ error: "Say which webhook to process again" }),
+});
+
+export type ReprocessOutcome = { ok: true; summary: string } | { ok: false; status: 400 | 404; error: string };
+
+/**
+ * Takes a set-aside webhook out of the set-aside pile: its attempts start again from zero and it is queued (the inbox
+ * sweeper finds it too, should the enqueue fail). For a failure that has passed (a database outage, a bug since
+ * fixed); a payload that cannot be read is set aside again at once, with its reason.
+ */
+export async function reprocessSetAsideEvent(
+  shop: Pick<Shop, "id" | "domain">,
+  inboxQueue: Queue<ProcessInboxEventJob>,
+  input: unknown,
+): Promise<ReprocessOutcome> {
+  const parsed = reprocessEventSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, status: 400, error: parsed.error.issues[0]!.message };
+  const [event] = await prisma.$queryRaw<{ eventId: string; topic: string; orderName: string | null }[]>`
+    UPDATE "InboxEvent" SET attempts = 0
+    WHERE id = ${parsed.data.eventRowId}::uuid AND "shopDomain" = ${shop.domain}
+      AND "processedAt" IS NULL AND attempts >= ${MAX_INBOX_ATTEMPTS}
+    RETURNING "eventId", topic, ${ORDER_NAME_SQL} AS "orderName"`;
+  if (!event) return { ok: false, status: 404, error: "This store has no such webhook set aside: it may have been processed already." };
+  const ref = { shopId: shop.id, shopDomain: shop.domain, eventId: event.eventId };
+  await inboxQueue
+    .add(JOB.processInboxEvent, ref, { jobId: inboxJobId(ref, Date.now()) })
+    .catch((error: unknown) => logger.warn({ err: error, shopId: shop.id }, "reprocess enqueue failed; the inbox sweeper will pick the event up"));
+  return { ok: true, summary: describeJob(inboxSubject(event.topic, event.orderName)).summary };
 }
 
 /** The order's name in a stored order payload (REST webhooks and Admin GraphQL orders both call it `name`). */

@@ -271,8 +271,9 @@ describe("saveContract", () => {
       where: { creatorId_periodKey: { creatorId: creator.id, periodKey: "2026-11" } },
     });
     expect(period).toMatchObject({ changeVersion: 2, settledVersion: 0 });
-    const job = await queue.getJob(settleJobId(second.period));
-    expect(job?.data).toEqual(second.period);
+    // The second change joined the first one's waiting job: it settles the period's latest version.
+    expect((await queue.getJob(settleJobId(first.period)))?.data).toEqual(first.period);
+    expect(await queue.getJob(settleJobId(second.period))).toBeUndefined();
 
     // The creator was on revenue share until the retainer started on November 30th (New York): the month pays one
     // day of the retainer saved last, $600 × 1/30; the one it replaced the same day covers no day.

@@ -23,6 +23,7 @@ import { VERDICT_LABELS, type ExperimentSummary } from "~/domain/experiments";
 import { addDays as addCalendarDays, windowLength } from "~/domain/calendar-days";
 import { creatorRollupTotals, dailySeries, type ShopRef } from "~/models/creator-metrics.server";
 import { experimentSummariesByCreator } from "~/models/experiment.server";
+import { spreadsheetSafeText } from "~/domain/spreadsheet-text";
 
 /** Calendar days in the shop's timezone, both ends inclusive, as YYYY-MM-DD. */
 export interface LeaderboardRange {
@@ -383,12 +384,6 @@ function parseDay(day: string, timezone: string): TZDate {
   return new TZDate(year, month - 1, date, timezone);
 }
 
-
-/** Free text that a spreadsheet would run as a formula (= + - @) gets a leading apostrophe; numbers stay numbers. */
-function csvText(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
 /**
  * The leaderboard as CSV: the table's columns (creator, segments, each metric with its change against the previous
  * period, the experiment's lift) for every listed creator in the table's order, not only the page on screen.
@@ -411,14 +406,14 @@ export function leaderboardCsv(board: Leaderboard, { currencyCode, rank }: { cur
   ];
   const percent = (basisPoints: number | undefined) => (basisPoints === undefined ? "" : basisPointsDecimal(basisPoints, "percent"));
   const rows = board.rows.map((row) => [
-    csvText(row.name),
-    csvText(row.discountCodes.join(" ")),
+    spreadsheetSafeText(row.name),
+    spreadsheetSafeText(row.discountCodes.join(" ")),
     row.platform ? PLATFORM_LABELS[row.platform] : "",
     row.funnelStage ? FUNNEL_STAGE_LABELS[row.funnelStage] : "",
-    csvText(row.niche ?? ""),
+    spreadsheetSafeText(row.niche ?? ""),
     row.top ? "yes" : "",
     ...METRIC_COLUMNS.flatMap((column) => [column.csv(row.metrics, currencyCode), metricChangeCsv(column, row.metrics, row.previous)]),
-    csvText(row.experiment?.name ?? ""),
+    spreadsheetSafeText(row.experiment?.name ?? ""),
     row.experiment ? VERDICT_LABELS[row.experiment.verdict] : "",
     percent(row.experiment?.orderLift?.basisPoints),
     percent(row.experiment?.orderLift?.lowerBasisPoints),

@@ -47,7 +47,7 @@ async function progressOf(shop: Shop, sync: OrderSync): Promise<OrderSyncProgres
 
 export const importFormSchema = z.object({
   since: z
-    .string()
+    .string({ error: "Enter a date like 2026-01-31, or leave it blank for all orders" })
     .trim()
     .refine((value) => value === "" || /^\d{4}-\d{2}-\d{2}$/.test(value), "Enter a date like 2026-01-31, or leave it blank for all orders"),
 });

@@ -24,6 +24,7 @@ import { signalLabel } from "~/components/attribution-labels";
 import { LIMITS, type AttributionRulesFieldErrors, type AttributionRulesFormField } from "~/domain/attribution/rules";
 import { SIGNAL_KINDS, type SignalKind } from "~/domain/attribution/types";
 import { getAttributionRules, saveAttributionRules } from "~/models/attribution-rules.server";
+import { readAdminForm } from "~/utils/admin-form.server";
 import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -36,7 +37,7 @@ type ActionData = { saved: true } | { saved: false; fieldErrors: AttributionRule
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await authenticateShop(request);
-  const result = await saveAttributionRules(shop.id, Object.fromEntries(await request.formData()));
+  const result = await saveAttributionRules(shop.id, Object.fromEntries(await readAdminForm(request)));
   if (!result.ok) return data<ActionData>({ saved: false, fieldErrors: result.fieldErrors }, { status: 400 });
   return data<ActionData>({ saved: true });
 };

@@ -48,6 +48,7 @@ import { shopDate } from "~/models/order.server";
 import { listTrackingLinks } from "~/models/tracking-link.server";
 import { AdminApiThrottledError, adminGraphqlFrom } from "~/services/admin-api.server";
 import { findVariant } from "~/services/catalog-search.server";
+import { readAdminForm } from "~/utils/admin-form.server";
 import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisVizStyles }];
@@ -242,7 +243,7 @@ type ActionResult =
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { shop, admin } = await authenticateShop(request);
   const creatorId = params.creatorId ?? "";
-  const form = Object.fromEntries([...(await request.formData()).entries()].map(([name, value]) => [name, String(value)]));
+  const form = Object.fromEntries([...(await readAdminForm(request)).entries()].map(([name, value]) => [name, String(value)]));
 
   if (form.intent === DELETE_COST_INTENT) {
     if (!(await getCreator(shop.id, creatorId))) throw creatorNotFound();

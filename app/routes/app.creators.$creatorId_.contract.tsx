@@ -38,6 +38,7 @@ import {
 import { getCreator } from "~/models/creator.server";
 import { collectionSyncViews, type CollectionSyncView } from "~/services/collection-sync.server";
 import { previewContract } from "~/services/preview-contract.server";
+import { readAdminForm } from "~/utils/admin-form.server";
 import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 /** An instant as the merchant reads it: in the shop's timezone. */
@@ -114,7 +115,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { shop } = await authenticateShop(request);
   const creator = await getCreator(shop.id, params.creatorId ?? "");
   if (!creator) throw creatorNotFound();
-  const formData = await request.formData();
+  const formData = await readAdminForm(request);
   const raw = Object.fromEntries(formData);
   // Anything but an explicit save only previews: pressing Enter must never change a contract.
   const intent = raw.intent === "save" ? "save" : "preview";

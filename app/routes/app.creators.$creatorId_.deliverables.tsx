@@ -27,6 +27,7 @@ import { formatMoney } from "~/domain/money";
 import { currentContract } from "~/models/contract.server";
 import { getCreator } from "~/models/creator.server";
 import { addDeliverable, listDeliverables, type DeliverableFieldErrors } from "~/models/deliverable.server";
+import { readAdminForm } from "~/utils/admin-form.server";
 import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 const KIND_LABELS: Record<DeliverableKind, string> = {
@@ -77,7 +78,7 @@ type ActionData = { fieldErrors: DeliverableFieldErrors } | { added: { id: strin
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { shop } = await authenticateShop(request);
-  const formData = await request.formData();
+  const formData = await readAdminForm(request);
   const raw = Object.fromEntries(formData);
   const result = await addDeliverable(shop.id, params.creatorId ?? "", raw);
   if (!result) throw creatorNotFound();

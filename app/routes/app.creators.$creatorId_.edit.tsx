@@ -5,6 +5,7 @@ import { Page } from "@shopify/polaris";
 import { creatorNotFound } from "~/components/CreatorErrorBoundary";
 import { CreatorForm } from "~/components/CreatorForm";
 import { getCreator, updateCreator } from "~/models/creator.server";
+import { readAdminForm } from "~/utils/admin-form.server";
 import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -17,7 +18,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { shop } = await authenticateShop(request);
-  const formData = await request.formData();
+  const formData = await readAdminForm(request);
   const result = await updateCreator(shop.id, params.creatorId ?? "", Object.fromEntries(formData));
   if (!result) throw creatorNotFound();
   if (!result.ok) return data({ fieldErrors: result.fieldErrors }, { status: 400 });

@@ -46,6 +46,7 @@ import {
   type PayoutSettingsFieldErrors,
 } from "~/models/ledger.server";
 import { parsePayoutForm, recordPayout, type RecordPayoutFieldErrors } from "~/services/record-payout.server";
+import { readAdminForm } from "~/utils/admin-form.server";
 import { authenticateShop } from "~/utils/authenticate-shop.server";
 import { WrapCell } from "~/components/WrapCell";
 
@@ -123,7 +124,7 @@ type ActionData =
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { shop } = await authenticateShop(request);
   const creatorId = params.creatorId ?? "";
-  const raw = Object.fromEntries(await request.formData());
+  const raw = Object.fromEntries(await readAdminForm(request));
 
   switch (raw.intent) {
     case "adjust": {

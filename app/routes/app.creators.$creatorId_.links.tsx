@@ -35,6 +35,7 @@ import {
 import { AdminApiThrottledError, adminGraphqlFrom } from "~/services/admin-api.server";
 import { createCodeInShopify, linkExistingCode } from "~/services/discount-codes.server";
 import { storefrontBase } from "~/services/follow-tracking-link.server";
+import { readAdminForm } from "~/utils/admin-form.server";
 import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 /** Every platform a link can be shared on (its utm_source), as merchants read it. */
@@ -115,7 +116,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { shop, admin } = await authenticateShop(request);
   const creator = await getCreator(shop.id, params.creatorId ?? "");
   if (!creator) throw creatorNotFound();
-  const raw = Object.fromEntries(await request.formData());
+  const raw = Object.fromEntries(await readAdminForm(request));
 
   if (raw.intent === "create-code" || raw.intent === "link-code") {
     const intent = raw.intent;

@@ -22,7 +22,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export default function CreatorsPage() {
   const { creators } = useLoaderData<typeof loader>();
   const [searchParams, setSearchParams] = useSearchParams();
-  const savedMessage = SAVED_MESSAGES[searchParams.get("saved") ?? ""];
+  const savedMessage = SAVED_MESSAGES[searchParams.get("saved") ?? ""] ?? importedMessage(searchParams.get("imported"));
   const location = useLocation();
   const toastedFor = useRef<string | null>(null);
 
@@ -39,13 +39,18 @@ export default function CreatorsPage() {
       (previous) => {
         const next = new URLSearchParams(previous);
         next.delete("saved");
+        next.delete("imported");
         return next;
       },
       { replace: true, preventScrollReset: true },
     );
 
   return (
-    <Page title="Creators" primaryAction={{ content: "Add creator", url: "/app/creators/new" }}>
+    <Page
+      title="Creators"
+      primaryAction={{ content: "Add creator", url: "/app/creators/new" }}
+      secondaryActions={[{ content: "Import", url: "/app/creators/import" }]}
+    >
       <BlockStack gap="400">
         {savedMessage ? <Banner tone="success" title={savedMessage} onDismiss={dismissSaved} /> : null}
         {creators.length === 0 ? (
@@ -101,6 +106,13 @@ export default function CreatorsPage() {
       </BlockStack>
     </Page>
   );
+}
+
+/** `?imported=` is how many creators the CSV import created: "1 creator imported", "250 creators imported". */
+function importedMessage(imported: string | null): string | undefined {
+  if (!imported || !/^[1-9]\d{0,5}$/.test(imported)) return undefined;
+  const count = Number(imported);
+  return `${count.toLocaleString("en-US")} ${count === 1 ? "creator" : "creators"} imported`;
 }
 
 /** "10.00" → "10", "12.50" → "12.5": the stored decimal, without trailing zeros. */

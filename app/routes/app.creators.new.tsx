@@ -4,6 +4,7 @@ import { useActionData } from "@remix-run/react";
 import { Page } from "@shopify/polaris";
 import { CreatorForm, EMPTY_CREATOR_FORM } from "~/components/CreatorForm";
 import { createCreator } from "~/models/creator.server";
+import { readAdminForm } from "~/utils/admin-form.server";
 import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -13,7 +14,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await authenticateShop(request);
-  const formData = await request.formData();
+  const formData = await readAdminForm(request);
   const result = await createCreator(shop.id, Object.fromEntries(formData));
   if (!result.ok) return data({ fieldErrors: result.fieldErrors }, { status: 400 });
   return redirect("/app/creators?saved=created");

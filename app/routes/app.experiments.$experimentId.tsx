@@ -20,6 +20,7 @@ import {
 } from "~/domain/experiments";
 import { formatMoney } from "~/domain/money";
 import { deleteExperiment, getExperiment } from "~/models/experiment.server";
+import { readAdminForm } from "~/utils/admin-form.server";
 import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisVizStyles }];
@@ -33,7 +34,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { shop } = await authenticateShop(request);
-  const form = await request.formData();
+  const form = await readAdminForm(request);
   if (form.get("intent") !== "delete") throw new Response("Unknown action", { status: 400 });
   if (!(await deleteExperiment(shop.id, params.experimentId ?? ""))) throw new Response("Experiment not found", { status: 404 });
   return redirect("/app/experiments?deleted=1");

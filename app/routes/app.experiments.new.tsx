@@ -24,6 +24,7 @@ import {
   type CreatorOption,
   type ExperimentFieldErrors,
 } from "~/models/experiment.server";
+import { readAdminForm } from "~/utils/admin-form.server";
 import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 /** Waits this long after the last keystroke before searching creators. */
@@ -38,7 +39,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await authenticateShop(request);
-  const form = await request.formData();
+  const form = await readAdminForm(request);
   const text = (name: string) => String(form.get(name) ?? "");
   const creatorIds = form.getAll("creatorIds").map(String);
   const result = await createExperiment(shop, {

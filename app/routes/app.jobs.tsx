@@ -25,14 +25,16 @@ import { WrapCell } from "~/components/WrapCell";
 import {
   inboxHealth,
   queueHealth,
+  reprocessSetAsideEvent,
   retryAllFailedJobs,
   retryFailedJob,
   type DeadLetter,
   type FailedJob,
   type QueueCounts,
 } from "~/models/background-jobs.server";
-import { webJobQueues } from "~/queues.server";
+import { inboxQueue, webJobQueues } from "~/queues.server";
 import { logger } from "~/utils/logger.server";
+import { readAdminForm } from "~/utils/admin-form.server";
 import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -62,7 +64,7 @@ type ActionData = { ok: true; message: string } | { ok: false; error: string };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await authenticateShop(request);
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readAdminForm(request));
   switch (form.intent) {
     case "retry": {
       const outcome = await retryFailedJob(shop, webJobQueues(), form);
@@ -75,8 +77,13 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       const left = cannotRetry === 0 ? "" : `; ${cannotRetry} cannot run again (see what to do next to ${cannotRetry === 1 ? "it" : "each"})`;
       return data<ActionData>({ ok: true, message: `${retrying}${left}` });
     }
+    case "reprocess": {
+      const outcome = await reprocessSetAsideEvent(shop, inboxQueue(), form);
+      if (!outcome.ok) return data<ActionData>({ ok: false, error: outcome.error }, { status: outcome.status });
+      return data<ActionData>({ ok: true, message: `Processing again: ${outcome.summary}` });
+    }
     default:
-      return data<ActionData>({ ok: false, error: "Unknown action: choose Retry or Retry all" }, { status: 400 });
+      return data<ActionData>({ ok: false, error: "Unknown action: choose Retry, Retry all or Process again" }, { status: 400 });
   }
 };
 
@@ -99,7 +106,7 @@ export default function BackgroundJobsPage() {
     >
       <BlockStack gap="400">
         {actionData?.ok ? <Banner tone="success" title={actionData.message} /> : null}
-        {actionData && !actionData.ok ? <Banner tone="critical" title="Nothing was retried">{actionData.error}</Banner> : null}
+        {actionData && !actionData.ok ? <Banner tone="critical" title="Nothing was run again">{actionData.error}</Banner> : null}
 
         <Card>
           <BlockStack gap="300">
@@ -110,10 +117,15 @@ export default function BackgroundJobsPage() {
               Every webhook and imported order is stored before anything else happens, then processed in the background.
             </Text>
             <InlineGrid columns={{ xs: 2, md: 4 }} gap="300">
-              <Stat label="Waiting" value={inbox.waiting} />
-              <Stat label="Retrying" value={inbox.retrying} tone={inbox.retrying > 0 ? "caution" : undefined} />
-              <Stat label="Processed" value={inbox.processed} />
-              <Stat label="Set aside" value={inbox.deadLettered} tone={inbox.deadLettered > 0 ? "critical" : undefined} />
+              <Stat label="Waiting" value={inbox.waiting} atLeast={inbox.unprocessedCapped} />
+              <Stat label="Retrying" value={inbox.retrying} atLeast={inbox.unprocessedCapped} tone={inbox.retrying > 0 ? "caution" : undefined} />
+              <Stat label="Processed" value={inbox.processed} atLeast={inbox.processedCapped} />
+              <Stat
+                label="Set aside"
+                value={inbox.deadLettered}
+                atLeast={inbox.unprocessedCapped}
+                tone={inbox.deadLettered > 0 ? "critical" : undefined}
+              />
             </InlineGrid>
           </BlockStack>
         </Card>
@@ -139,7 +151,8 @@ export default function BackgroundJobsPage() {
   );
 }
 
-function Stat({ label, value, tone }: { label: string; value: number; tone?: "caution" | "critical" }) {
+/** `atLeast`: the count stopped at its cap (a backlog or a history too long to count on every page load). */
+function Stat({ label, value, atLeast, tone }: { label: string; value: number; atLeast: boolean; tone?: "caution" | "critical" }) {
   return (
     <Box background="bg-surface-secondary" padding="300" borderRadius="200">
       <BlockStack gap="100">
@@ -147,7 +160,7 @@ function Stat({ label, value, tone }: { label: string; value: number; tone?: "ca
           {label}
         </Text>
         <Text as="span" variant="headingLg" tone={tone} numeric>
-          {count(value)}
+          {atLeast ? `${count(value)}+` : count(value)}
         </Text>
       </BlockStack>
     </Box>
@@ -394,6 +407,21 @@ type ShownDeadLetter = Omit<DeadLetter, "receivedAt"> & { receivedAt: string };
 
 function SetAsideCard({ letters, total }: { letters: ShownDeadLetter[]; total: number }) {
   const { smDown } = useBreakpoints();
+  const navigation = useNavigation();
+  const reprocessCell = (letter: ShownDeadLetter) => (
+    <Form method="post">
+      <input type="hidden" name="intent" value="reprocess" />
+      <input type="hidden" name="eventRowId" value={letter.id} />
+      <Button
+        submit
+        size="slim"
+        loading={navigation.state === "submitting" && navigation.formData?.get("eventRowId") === letter.id}
+        accessibilityLabel={`Process again: ${letter.summary}`}
+      >
+        Process again
+      </Button>
+    </Form>
+  );
   return (
     <Card padding="0">
       <Box padding="400">
@@ -405,8 +433,9 @@ function SetAsideCard({ letters, total }: { letters: ShownDeadLetter[]; total: n
             <Badge tone="critical">{String(total)}</Badge>
           </InlineStack>
           <Text as="p" tone="subdued">
-            The app could not process these, so it stopped trying instead of trying forever. A payload it cannot read will
-            not read on another try either; support can look each one up by its event id.
+            The app could not process these, so it stopped trying instead of trying forever. Once what stopped it is fixed,
+            process one again; a payload the app cannot read is set aside again at once. Support can look each one up by
+            its event id.
           </Text>
         </BlockStack>
       </Box>
@@ -415,7 +444,7 @@ function SetAsideCard({ letters, total }: { letters: ShownDeadLetter[]; total: n
         itemCount={letters.length}
         selectable={false}
         condensed={smDown}
-        headings={[{ title: "Webhook" }, { title: "Reason" }, { title: "Received" }, { title: "Attempts", alignment: "end" }]}
+        headings={[{ title: "Webhook" }, { title: "Reason" }, { title: "Received" }, { title: "Attempts", alignment: "end" }, { title: "" }]}
       >
         {letters.map((letter, index) => (
           <IndexTable.Row id={letter.id} key={letter.id} position={index}>
@@ -429,6 +458,7 @@ function SetAsideCard({ letters, total }: { letters: ShownDeadLetter[]; total: n
                   <Text as="p" variant="bodySm" tone="subdued">
                     {`Received ${letter.receivedAt}; set aside after ${letter.attempts} ${letter.attempts === 1 ? "attempt" : "attempts"}`}
                   </Text>
+                  <InlineStack>{reprocessCell(letter)}</InlineStack>
                 </BlockStack>
               </Box>
             ) : (
@@ -449,6 +479,7 @@ function SetAsideCard({ letters, total }: { letters: ShownDeadLetter[]; total: n
                     {letter.attempts}
                   </Text>
                 </IndexTable.Cell>
+                <IndexTable.Cell>{reprocessCell(letter)}</IndexTable.Cell>
               </>
             )}
           </IndexTable.Row>

@@ -46,6 +46,7 @@ import {
   type ReviewFieldErrors,
   type ReviewResult,
 } from "~/services/attribution-review.server";
+import { readAdminForm } from "~/utils/admin-form.server";
 import { authenticateShop } from "~/utils/authenticate-shop.server";
 import { WrapCell } from "~/components/WrapCell";
 
@@ -82,7 +83,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const context = await authenticateShop(request);
   const { shop } = context;
   const orderId = params.orderId ?? "";
-  const form = await request.formData();
+  const form = await readAdminForm(request);
   const text = (name: string) => {
     const value = form.get(name);
     return typeof value === "string" ? value : "";

@@ -8,6 +8,7 @@ import { enqueueSyncStep } from "~/jobs/shopify-admin-worker.server";
 import { defaultImportSince, importSince, orderSyncProgress, type OrderSyncProgress } from "~/models/order-sync.server";
 import { shopifyAdminQueue } from "~/queues.server";
 import { OrderSyncRunningError, startOrderSync } from "~/services/order-sync.server";
+import { readAdminForm } from "~/utils/admin-form.server";
 import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -18,7 +19,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await authenticateShop(request);
-  const since = importSince(shop, Object.fromEntries(await request.formData()));
+  const since = importSince(shop, Object.fromEntries(await readAdminForm(request)));
   if (!since.ok) return data({ started: false as const, fieldErrors: since.fieldErrors, formError: null }, { status: 400 });
   try {
     const sync = await startOrderSync(prisma, shop.id, "IMPORT", since.since);

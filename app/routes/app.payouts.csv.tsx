@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { markPayoutsExported, payoutsCsv } from "~/services/record-payout.server";
+import { readAdminForm } from "~/utils/admin-form.server";
 import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 /*
@@ -33,7 +34,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await authenticateShop(request);
-  const formData = await request.formData();
+  const formData = await readAdminForm(request);
   const payoutIds = formData.getAll("payoutId").filter((value): value is string => typeof value === "string");
   return csvResponse(shop.id, payoutIds, true);
 };

@@ -4,6 +4,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { Banner, BlockStack, Button, Card, FormLayout, InlineStack, Page, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { updateShopSettings, type ShopSettingsErrors } from "~/models/shop.server";
+import { readAdminForm } from "~/utils/admin-form.server";
 import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -13,7 +14,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await authenticateShop(request);
-  const result = await updateShopSettings(shop.id, Object.fromEntries(await request.formData()));
+  const result = await updateShopSettings(shop.id, Object.fromEntries(await readAdminForm(request)));
   if (!result.ok) return data({ saved: false as const, fieldErrors: result.fieldErrors }, { status: 400 });
   return { saved: true as const, fieldErrors: {} as ShopSettingsErrors };
 };

@@ -38,6 +38,7 @@ import { deliverStatement, resendStatement } from "~/services/deliver-statement.
 import { previewStatement } from "~/services/preview-statement.server";
 import { statementsDue } from "~/services/send-period-statements.server";
 import { SmtpNotConfiguredError, smtpConfigured, statementMailerFromEnv } from "~/utils/mailer.server";
+import { readAdminForm } from "~/utils/admin-form.server";
 import { authenticateShop } from "~/utils/authenticate-shop.server";
 import { WrapCell } from "~/components/WrapCell";
 
@@ -138,7 +139,7 @@ type ActionResult = { tone: "success" | "warning" | "critical"; title: string; m
 export const action = async ({ request }: ActionFunctionArgs) => {
   const context = await authenticateShop(request);
   const { shop } = context;
-  const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = actionSchema.safeParse(Object.fromEntries(await readAdminForm(request)));
   if (!parsed.success) return data<ActionResult>({ tone: "critical", title: "This form has expired: reload the page and try again" }, { status: 400 });
   const form = parsed.data;
   const requestedBy = staffActor(context);

@@ -17,6 +17,7 @@ import {
   type ExchangeRateFieldErrors,
   type StatementSettingsFieldErrors,
 } from "~/models/statements.server";
+import { readAdminForm } from "~/utils/admin-form.server";
 import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 const CADENCE_OPTIONS = [
@@ -59,7 +60,7 @@ type ActionData =
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await authenticateShop(request);
-  const raw = Object.fromEntries(await request.formData());
+  const raw = Object.fromEntries(await readAdminForm(request));
   if (raw.intent === "settings") {
     const result = await updateStatementSettings(shop.id, raw);
     return result.ok ? data<ActionData>({ intent: "settings", saved: true }) : data<ActionData>({ intent: "settings", fieldErrors: result.fieldErrors }, { status: 400 });

@@ -36,6 +36,7 @@ import {
   type SurveySettingsFormValues,
 } from "~/domain/survey/settings";
 import { getSurveySettingsPage, saveSurveySettings, surveySettingsFormInput } from "~/models/survey.server";
+import { readAdminForm } from "~/utils/admin-form.server";
 import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -47,7 +48,7 @@ type ActionData = { saved: true } | { saved: false; fieldErrors: SurveySettingsF
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await authenticateShop(request);
-  const result = await saveSurveySettings(shop.id, surveySettingsFormInput(await request.formData()));
+  const result = await saveSurveySettings(shop.id, surveySettingsFormInput(await readAdminForm(request)));
   if (!result.ok) return data<ActionData>({ saved: false, fieldErrors: result.fieldErrors }, { status: 400 });
   return data<ActionData>({ saved: true });
 };

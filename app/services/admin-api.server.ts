@@ -17,7 +17,31 @@ export class AdminApiAccessError extends Error {
   override name = "AdminApiAccessError";
 }
 
+/** When Shopify says to slow down without saying for how long. */
 const DEFAULT_THROTTLE_WAIT_MS = 2_000;
+/** Never hold the queue longer than this on one answer: the bucket of a shop refills fully within ~20 s. */
+const MAX_THROTTLE_WAIT_MS = 60_000;
+
+interface ThrottleStatus {
+  maximumAvailable: number;
+  currentlyAvailable: number;
+  restoreRate: number;
+}
+
+/**
+ * How long until the shop's cost bucket holds what the throttled query asked for: Shopify answers THROTTLED with
+ * `extensions.cost` = { requestedQueryCost, throttleStatus: { currentlyAvailable, restoreRate (points/s) } }.
+ */
+export function throttleWaitMs(cost: { requestedQueryCost?: number; throttleStatus?: Partial<ThrottleStatus> } | undefined): number {
+  const requested = cost?.requestedQueryCost;
+  const { currentlyAvailable, restoreRate } = cost?.throttleStatus ?? {};
+  if (typeof requested !== "number" || typeof currentlyAvailable !== "number" || typeof restoreRate !== "number" || restoreRate <= 0) {
+    return DEFAULT_THROTTLE_WAIT_MS;
+  }
+  const missing = Math.max(0, requested - currentlyAvailable);
+  // A second more than the arithmetic: the bucket refills in whole points, and other jobs share it.
+  return Math.min(MAX_THROTTLE_WAIT_MS, Math.ceil((missing / restoreRate) * 1000) + 1_000);
+}
 
 type AdminContext = Awaited<ReturnType<typeof unauthenticated.admin>>["admin"];
 
@@ -47,12 +71,18 @@ export function adminGraphqlFrom(admin: Pick<AdminContext, "graphql">): AdminGra
 
 function translateAdminError(error: unknown): unknown {
   if (error instanceof HttpThrottlingError) {
-    return new AdminApiThrottledError(error.response.retryAfter ? error.response.retryAfter * 1000 : DEFAULT_THROTTLE_WAIT_MS);
+    // HTTP 429, with Retry-After in seconds.
+    const retryAfter = error.response.retryAfter;
+    return new AdminApiThrottledError(
+      retryAfter && retryAfter > 0 ? Math.min(MAX_THROTTLE_WAIT_MS, Math.ceil(retryAfter * 1000)) : DEFAULT_THROTTLE_WAIT_MS,
+    );
   }
   if (error instanceof GraphqlQueryError) {
-    const errors = (error.body as { errors?: { graphQLErrors?: { extensions?: { code?: string } }[] } } | undefined)?.errors;
-    if (errors?.graphQLErrors?.some((e) => e.extensions?.code === "THROTTLED")) {
-      return new AdminApiThrottledError(DEFAULT_THROTTLE_WAIT_MS);
+    const body = error.body as
+      | { errors?: { graphQLErrors?: { extensions?: { code?: string } }[] }; extensions?: { cost?: Parameters<typeof throttleWaitMs>[0] } }
+      | undefined;
+    if (body?.errors?.graphQLErrors?.some((e) => e.extensions?.code === "THROTTLED")) {
+      return new AdminApiThrottledError(throttleWaitMs(body.extensions?.cost));
     }
   }
   if (error instanceof HttpResponseError && (error.response.code === 401 || error.response.code === 403)) {

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Attribution, Order, Prisma, ReviewStatus, Shop } from "@prisma/client";
 import { applyOverride, attributeOrder, HOLDING_FLAGS } from "~/domain/attribution/attribute-order";
 import { hashEmail } from "~/domain/attribution/hash-email";
@@ -32,13 +33,20 @@ const BURST_BASELINE_HOURS = 7 * 24;
  * Decides (again) who gets the credit for a stored order, from everything known about it now, and stores the
  * verdict. A merchant's override wins over the signals; a review decision stays while the credited creator does.
  */
-export async function attributeStoredOrder(tx: Tx, shop: Shop, order: Order): Promise<StoredVerdict> {
+export async function attributeStoredOrder(
+  tx: Tx,
+  shop: Shop,
+  order: Order,
+  /** What the caller read already: the customer's earliest earlier order, and whether the order was created just now. */
+  known: { firstEarlier: EarlierOrder | null; created: boolean } | null = null,
+): Promise<StoredVerdict> {
   const rules = parseAttributionRules(shop.attributionRules);
-  const survey = order.confirmationNumber
-    ? await tx.surveyResponse.findUnique({
-        where: { shopId_confirmationNumber: { shopId: shop.id, confirmationNumber: order.confirmationNumber } },
-      })
-    : null;
+  // Raw SQL for the simple reads of this path: it runs for every order, and Prisma's query compiler costs more than them.
+  const [survey] = order.confirmationNumber
+    ? await tx.$queryRaw<{ creatorId: string | null; optionLabel: string; answeredAt: Date }[]>`
+        SELECT "creatorId"::text AS "creatorId", "optionLabel", "answeredAt" FROM "SurveyResponse"
+        WHERE "shopId" = ${shop.id}::uuid AND "confirmationNumber" = ${order.confirmationNumber}`
+    : [];
   const facts: AttributionFacts = {
     orderedAt: order.processedAt.toISOString(),
     discountCodes: order.discountCodes,
@@ -54,13 +62,14 @@ export async function attributeStoredOrder(tx: Tx, shop: Shop, order: Order): Pr
     customerEmailHash: order.customerEmailHash,
   };
 
-  const acquisition = await acquisitionOf(tx, shop.id, order);
+  const acquisition = acquisitionFrom(known ? known.firstEarlier : await firstEarlierOrder(tx, shop.id, order));
   const directory = await loadDirectory(tx, shop.id, facts, acquisition);
   const codeUsage = await codeUsageOf(tx, shop.id, order, directory);
   const shopHosts = [shop.domain, hostOf(shop.storefrontUrl)].filter((host): host is string => !!host);
   const computed = attributeOrder({ facts, directory, rules, acquisition, codeUsage, shopHosts });
 
-  const existing = await tx.attribution.findUnique({ where: { orderId: order.id } });
+  // An order created in this transaction has no attribution yet.
+  const existing = known?.created ? null : await tx.attribution.findUnique({ where: { orderId: order.id } });
   const verdict = existing?.overridden
     ? applyOverride(computed, { creatorId: existing.overrideCreatorId, reason: existing.overrideReason ?? "" })
     : computed;
@@ -76,12 +85,29 @@ export async function attributeStoredOrder(tx: Tx, shop: Shop, order: Order): Pr
     reviewStatus,
     reviewedAt: reviewStatus === existing?.reviewStatus ? existing.reviewedAt : null,
   };
-  const attribution = await tx.attribution.upsert({
-    where: { orderId: order.id },
-    create: { shopId: shop.id, orderId: order.id, ...columns },
-    update: { ...columns, decidedAt: new Date() },
-  });
+  const attribution = existing
+    ? await tx.attribution.update({ where: { orderId: order.id }, data: { ...columns, decidedAt: new Date() } })
+    : await createAttribution(tx, shop.id, order.id, columns);
   return { verdict, attribution, commissionCreatorId: commissionCreatorOf(attribution) };
+}
+
+/** A new order's verdict. Raw SQL: every order gets one, and Prisma's query compiler costs more than the insert. */
+async function createAttribution(
+  tx: Tx,
+  shopId: string,
+  orderId: string,
+  columns: Pick<Attribution, "creatorId" | "method" | "confidence" | "rule" | "flags" | "reviewStatus" | "reviewedAt"> & {
+    evidence: Prisma.InputJsonArray;
+  },
+): Promise<Attribution> {
+  const [attribution] = await tx.$queryRaw<Attribution[]>`
+    INSERT INTO "Attribution" ("id", "shopId", "orderId", "creatorId", "method", "confidence", "rule", "evidence", "flags",
+                               "reviewStatus", "reviewedAt", "decidedAt")
+    VALUES (${randomUUID()}::uuid, ${shopId}::uuid, ${orderId}::uuid, ${columns.creatorId}::uuid,
+            ${columns.method}::"AttributionMethod", ${columns.confidence}, ${columns.rule}, ${JSON.stringify(columns.evidence)}::jsonb,
+            ${columns.flags}::text[], ${columns.reviewStatus}::"ReviewStatus", ${columns.reviewedAt}, ${new Date()})
+    RETURNING *`;
+  return attribution!;
 }
 
 /** Held (awaiting review) and rejected orders pay nobody; everything else pays the credited creator. */
@@ -100,15 +126,32 @@ function reviewStatusOf(verdict: Verdict, existing: Attribution | null): ReviewS
   return holding ? "PENDING" : "NOT_NEEDED";
 }
 
-/** The creator credited with the customer's first order, if any: who acquired them. */
-async function acquisitionOf(tx: Tx, shopId: string, order: Order): Promise<CustomerAcquisition | null> {
+/** The customer's first order placed before this one, with its credit (null creator and status: not attributed). */
+export interface EarlierOrder {
+  name: string;
+  processedAt: Date;
+  creatorId: string | null;
+  reviewStatus: ReviewStatus | null;
+}
+
+/** The customer's first order before `order` (none for a guest checkout): it decides new-customer and acquisition. */
+export async function firstEarlierOrder(
+  tx: Tx,
+  shopId: string,
+  order: Pick<Order, "customerGid" | "processedAt">,
+): Promise<EarlierOrder | null> {
   if (!order.customerGid) return null;
-  const first = await tx.order.findFirst({
-    where: { shopId, customerGid: order.customerGid, processedAt: { lt: order.processedAt } },
-    orderBy: { processedAt: "asc" },
-    select: { name: true, processedAt: true, attribution: { select: { creatorId: true, reviewStatus: true } } },
-  });
-  const creatorId = first?.attribution ? commissionCreatorOf(first.attribution) : null;
+  const [first] = await tx.$queryRaw<EarlierOrder[]>`
+    SELECT o."name", o."processedAt", a."creatorId"::text AS "creatorId", a."reviewStatus"::text AS "reviewStatus"
+    FROM "Order" o LEFT JOIN "Attribution" a ON a."orderId" = o."id"
+    WHERE o."shopId" = ${shopId}::uuid AND o."customerGid" = ${order.customerGid} AND o."processedAt" < ${order.processedAt}
+    ORDER BY o."processedAt" ASC LIMIT 1`;
+  return first ?? null;
+}
+
+/** The creator credited with the customer's first order, if any: who acquired them. */
+function acquisitionFrom(first: EarlierOrder | null): CustomerAcquisition | null {
+  const creatorId = first?.reviewStatus ? commissionCreatorOf({ creatorId: first.creatorId, reviewStatus: first.reviewStatus }) : null;
   return first && creatorId ? { creatorId, acquiredAt: first.processedAt.toISOString(), orderName: first.name } : null;
 }
 
@@ -123,7 +166,9 @@ async function loadDirectory(
   const clickIds = refs.clickIds.filter((id) => UUID.test(id));
   const [codes, links, clicks] = await Promise.all([
     refs.codes.length
-      ? tx.discountCode.findMany({ where: { shopId, normalizedCode: { in: refs.codes } }, select: { code: true, creatorId: true } })
+      ? tx.$queryRaw<{ code: string; creatorId: string }[]>`
+          SELECT "code", "creatorId"::text AS "creatorId" FROM "DiscountCode"
+          WHERE "shopId" = ${shopId}::uuid AND "normalizedCode" = ANY(${refs.codes}::text[])`
       : [],
     refs.linkSlugs.length
       ? tx.trackingLink.findMany({
@@ -145,17 +190,15 @@ async function loadDirectory(
     ...refs.creatorIds,
     ...(acquisition ? [acquisition.creatorId] : []),
   ]);
-  const creators = await tx.creator.findMany({
-    where: {
-      shopId,
-      OR: [
-        { id: { in: [...creatorIds].filter((id) => UUID.test(id)) } },
-        ...(refs.handles.length ? [{ handle: { in: refs.handles, mode: "insensitive" as const } }] : []),
-        ...(refs.referrerPrefixes.length ? [{ referrerDomains: { hasSome: refs.referrerPrefixes } }] : []),
-      ],
-    },
-    select: { id: true, handle: true, referrerDomains: true, customerGid: true, email: true },
-  });
+  // An empty list matches nothing, so one statement serves every combination of signals.
+  const creators = await tx.$queryRaw<
+    { id: string; handle: string; referrerDomains: string[]; customerGid: string | null; email: string | null }[]
+  >`
+    SELECT "id"::text AS "id", "handle", "referrerDomains", "customerGid", "email" FROM "Creator"
+    WHERE "shopId" = ${shopId}::uuid
+      AND ("id" = ANY(${[...creatorIds].filter((id) => UUID.test(id))}::uuid[])
+           OR lower("handle") = ANY(SELECT lower(h) FROM unnest(${refs.handles}::text[]) AS h)
+           OR "referrerDomains" && ${refs.referrerPrefixes}::text[])`;
   return {
     creators: creators.map((c) => ({
       id: c.id,

@@ -297,7 +297,8 @@ async function creatorsNamingCollection(db: PrismaClient | Tx, shopId: string, c
  * The last job of a pass failed for good: the products read before stay (the daily refresh tries again), and those
  * the failed pass added already count for orders posted since, so the orders posted before are posted again too.
  */
-export async function failCollectionSync(db: PrismaClient, syncId: string, message: string): Promise<void> {
+/** Marks the shop's sync failed (the job's shop id and sync id must agree: a job names both). */
+export async function failCollectionSync(db: PrismaClient, ref: { shopId: string; syncId: string }, message: string): Promise<void> {
   await db.$executeRaw`
     UPDATE "CollectionSync"
     SET status = 'FAILED'::"CollectionSyncStatus",
@@ -309,7 +310,7 @@ export async function failCollectionSync(db: PrismaClient, syncId: string, messa
             SELECT p."productGid" FROM "CollectionProduct" p
             WHERE p."syncId" = "CollectionSync".id AND p."addedInPass" = "CollectionSync".pass AND status = 'RUNNING'
           )) ORDER BY 1)
-    WHERE id = ${syncId}::uuid AND status IN ('QUEUED', 'RUNNING')`;
+    WHERE id = ${ref.syncId}::uuid AND "shopId" = ${ref.shopId}::uuid AND status IN ('QUEUED', 'RUNNING')`;
 }
 
 /**

@@ -20,22 +20,31 @@ function customerOrdersFilter(shopId: string, customerId: number, orderIds: read
   return {
     shopId,
     OR: [
-      { customerGid: `gid://shopify/Customer/${customerId}` },
+      { customerGid: customerGidOf(customerId) },
       { shopifyOrderGid: { in: orderIds.map((id) => `gid://shopify/Order/${id}`) } },
     ],
   };
 }
 
+const customerGidOf = (customerId: number) => `gid://shopify/Customer/${customerId}`;
+const numericIdOf = (gid: string) => gid.slice(gid.lastIndexOf("/") + 1);
+
+/** Compliance events are handled in their own right: a redaction never swallows a pending data request. */
+const COMPLIANCE_TOPICS = ["CUSTOMERS_DATA_REQUEST", "CUSTOMERS_REDACT", "SHOP_REDACT"];
+
 /**
  * customers/redact: the customer link, the URLs and cart attributes they arrived with, their journey, their email
- * hash and their survey free text are erased, and so are the attribution evidence entries quoting them; the money
- * facts and the verdict stay for the ledger.
+ * hash and their survey free text are erased, and so are the attribution evidence entries quoting them, the data
+ * exports made for them, a creator's link to their customer account, and the payloads of inbox events about them
+ * that were never processed (a failed delivery keeps its payload for inspection). The money facts and the verdict
+ * stay for the ledger.
  */
 export async function redactCustomer(tx: Prisma.TransactionClient, shop: Shop, payload: unknown): Promise<number> {
   const request = parseCustomerRequest(payload);
+  const customerGid = customerGidOf(request.customer.id);
   const orders = await tx.order.findMany({
     where: customerOrdersFilter(shop.id, request.customer.id, request.orders_to_redact ?? []),
-    select: { id: true, confirmationNumber: true },
+    select: { id: true, confirmationNumber: true, shopifyOrderGid: true },
   });
   const orderIds = orders.map((order) => order.id);
   await tx.order.updateMany({
@@ -56,18 +65,39 @@ export async function redactCustomer(tx: Prisma.TransactionClient, shop: Shop, p
     where: { shopId: shop.id, confirmationNumber: { in: confirmationNumbers } },
     data: { otherText: null },
   });
+  await tx.customerDataExport.deleteMany({ where: { shopId: shop.id, customerGid } });
+  await tx.creator.updateMany({ where: { shopId: shop.id, customerGid }, data: { customerGid: null } });
+
+  const orderGids = [
+    ...new Set([...orders.map((order) => order.shopifyOrderGid), ...(request.orders_to_redact ?? []).map((id) => `gid://shopify/Order/${id}`)]),
+  ];
+  // Webhook payloads name an order by `admin_graphql_api_id` (refunds by `order_id`), synced orders by their gid `id`;
+  // the customer by number and gid.
+  await tx.$executeRaw`
+    UPDATE "InboxEvent"
+    SET payload = NULL, "processedAt" = now(), "lastError" = 'Payload erased by customers/redact before it was processed'
+    WHERE "shopDomain" = ${shop.domain} AND payload IS NOT NULL AND topic <> ALL(${COMPLIANCE_TOPICS}::text[])
+      AND (payload->'customer'->>'id' IN (${String(request.customer.id)}, ${customerGid})
+        OR payload->'customer'->>'admin_graphql_api_id' = ${customerGid}
+        OR payload->>'admin_graphql_api_id' = ANY(${orderGids}::text[])
+        OR payload->>'id' = ANY(${orderGids}::text[])
+        OR payload->>'order_id' = ANY(${orderGids.map(numericIdOf)}::text[]))`;
   return orders.length;
 }
 
-/** customers/data_request: everything held about the customer, kept for the merchant to hand over. */
+/**
+ * customers/data_request: everything held about the customer — their orders with every customer fact kept on them,
+ * the attribution evidence quoting them, their survey answers, and a creator profile linked to their customer
+ * account — kept for the merchant to hand over.
+ */
 export async function exportCustomerData(tx: Prisma.TransactionClient, shop: Shop, payload: unknown): Promise<void> {
   const request = parseCustomerRequest(payload);
+  const customerGid = customerGidOf(request.customer.id);
   const orders = await tx.order.findMany({
     where: customerOrdersFilter(shop.id, request.customer.id, request.orders_requested ?? []),
     include: { attribution: { include: { creator: { select: { name: true } } } } },
     orderBy: { processedAt: "asc" },
   });
-  const customerGid = `gid://shopify/Customer/${request.customer.id}`;
   const surveyAnswers = await tx.surveyResponse.findMany({
     where: {
       shopId: shop.id,
@@ -75,23 +105,34 @@ export async function exportCustomerData(tx: Prisma.TransactionClient, shop: Sho
     },
     select: { confirmationNumber: true, optionLabel: true, otherText: true, answeredAt: true },
   });
+  const creatorProfiles = await tx.creator.findMany({
+    where: { shopId: shop.id, customerGid },
+    select: { name: true, handle: true, email: true, paypalEmail: true },
+  });
   const data = {
     customer: customerGid,
     orders: orders.map((order) => ({
       order: order.shopifyOrderGid,
       name: order.name,
+      confirmationNumber: order.confirmationNumber,
+      customer: order.customerGid,
       processedAt: order.processedAt.toISOString(),
+      cancelledAt: order.cancelledAt?.toISOString() ?? null,
       currencyCode: order.currencyCode,
       netMerchandise: fromMinorUnits(order.netMerchandiseMinor, order.currencyCode),
+      newCustomer: order.newCustomer,
       discountCodes: order.discountCodes,
       landingSite: order.landingSite,
       referringSite: order.referringSite,
       cartAttributes: order.noteAttributes,
+      shippingRegion: order.shippingRegion,
+      emailSha256: order.customerEmailHash,
       customerJourney: order.customerJourney,
       attributedTo: order.attribution?.creator?.name ?? null,
       attributionEvidence: order.attribution?.evidence ?? [],
     })),
     surveyAnswers: surveyAnswers.map((answer) => ({ ...answer, answeredAt: answer.answeredAt.toISOString() })),
+    creatorProfiles,
   };
   const dataRequestId = String(request.data_request?.id ?? `customer-${request.customer.id}`);
   await tx.customerDataExport.upsert({
@@ -99,6 +140,16 @@ export async function exportCustomerData(tx: Prisma.TransactionClient, shop: Sho
     create: { shopId: shop.id, customerGid, dataRequestId, data },
     update: { data },
   });
+}
+
+/**
+ * app/uninstalled: the shop's sessions go (the access token no longer works), and the shop is marked uninstalled:
+ * every sweep and every job looks for installed shops only, so its scheduled work stops while its data waits for
+ * shop/redact. A re-install (installShop) clears the mark, and the work the sweeps find resumes.
+ */
+export async function uninstallShop(tx: Prisma.TransactionClient, shop: Shop, uninstalledAt: Date): Promise<void> {
+  await tx.session.deleteMany({ where: { shop: shop.domain } });
+  await tx.shop.update({ where: { id: shop.id }, data: { uninstalledAt } });
 }
 
 /** shop/redact: 48 hours after uninstall, everything about the shop goes, ledger included. */

@@ -142,7 +142,7 @@ const discountPayload = z.object({ admin_graphql_api_id: z.string() });
 export async function applyDiscountWebhook(tx: Prisma.TransactionClient, shop: Shop, topic: string, payload: unknown) {
   if (topic === "DISCOUNTS_UPDATE") {
     // Title, status and dates do not change who a code credits; code changes arrive as redeemcode events.
-    discountPayload.parse(payload);
+    parse(discountPayload, payload);
     return;
   }
   if (topic === "DISCOUNTS_DELETE") {

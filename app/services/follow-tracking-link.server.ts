@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomUUID } from "node:crypto";
 import { isbot } from "isbot";
 import { prisma } from "~/db.server";
-import { SLUG_PATTERN } from "~/models/tracking-link.server";
+import { normalizeDestinationPath, SLUG_PATTERN } from "~/models/tracking-link.server";
 import { env } from "~/utils/env.server";
 import { logger } from "~/utils/logger.server";
 
@@ -92,7 +92,11 @@ export function visitorHash(ip: string, userAgent: string, now: Date, secret = e
   return createHash("sha256").update(salt).update("\n").update(ip).update("\n").update(userAgent).digest("hex");
 }
 
-/** The store page with the link's parameters; the destination's own query comes first, untouched. */
+/**
+ * The store page with the link's parameters; the destination's own query comes first, untouched. A stored destination
+ * that is not a storefront path (only a write that skipped the form's checks could store one: "@evil.example" would
+ * make the storefront's host a user name) sends the shopper to the home page instead.
+ */
 export function storefrontRedirectUrl(target: LinkTarget, clickId: string | null): string {
   const parameters = new URLSearchParams({
     utm_source: target.utmSource,
@@ -102,8 +106,9 @@ export function storefrontRedirectUrl(target: LinkTarget, clickId: string | null
     ref: target.handle,
   });
   if (clickId) parameters.set("cl_click", clickId);
-  const separator = target.destinationPath.includes("?") ? "&" : "?";
-  return `${storefrontBase(target)}${target.destinationPath}${separator}${parameters}`;
+  const destinationPath = normalizeDestinationPath(target.destinationPath) ?? "/";
+  const separator = destinationPath.includes("?") ? "&" : "?";
+  return `${storefrontBase(target)}${destinationPath}${separator}${parameters}`;
 }
 
 /** The shop's primary domain when known, else its myshopify domain; no trailing slash. */

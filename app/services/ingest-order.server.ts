@@ -1,9 +1,10 @@
+import { randomUUID } from "node:crypto";
 import type { Attribution, Order, Prisma, Shop } from "@prisma/client";
 import { flagName } from "~/domain/attribution/flag-names";
 import type { CustomerJourney, Verdict } from "~/domain/attribution/types";
 import { normalizeDiscountCode } from "~/domain/attribution/normalize-discount-code";
 import type { OrderFacts } from "~/domain/orders/order-facts";
-import { attributeStoredOrder } from "./attribute-order.server";
+import { attributeStoredOrder, firstEarlierOrder, type EarlierOrder } from "./attribute-order.server";
 import { postOrderCommissions, type CreatorPeriodRef } from "./post-commissions.server";
 
 export interface IngestedOrder {
@@ -27,42 +28,88 @@ export async function ingestOrder(
   /** The journey, when the order was read through Admin GraphQL; a ready one needs no later fetch. */
   journey: CustomerJourney | null = null
 ): Promise<IngestedOrder> {
-  // A survey answer for this order may be being stored right now: whichever commits second sees the other.
-  if (facts.confirmationNumber) await lockConfirmationNumber(tx, shop.id, facts.confirmationNumber);
-  await lockOrder(tx, shop.id, facts.shopifyOrderGid);
+  // A survey answer for this order may be being stored right now: whichever commits second sees the other. The
+  // confirmation number's lock comes first, as recordSurveyAnswer takes them; one statement takes both in that order.
+  if (facts.confirmationNumber) {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${confirmationLockKey(shop.id, facts.confirmationNumber)}, 0)),
+                                pg_advisory_xact_lock(hashtextextended(${orderLockKey(shop.id, facts.shopifyOrderGid)}, 0))`;
+  } else {
+    await lockOrder(tx, shop.id, facts.shopifyOrderGid);
+  }
 
-  const existing = await tx.order.findUnique({
-    where: { shopId_shopifyOrderGid: { shopId: shop.id, shopifyOrderGid: facts.shopifyOrderGid } },
-  });
+  // Raw SQL: this runs for every delivery, and Prisma's query compiler costs more than the query.
+  const [existing] = await tx.$queryRaw<Order[]>`
+    SELECT * FROM "Order" WHERE "shopId" = ${shop.id}::uuid AND "shopifyOrderGid" = ${facts.shopifyOrderGid}`;
   const stored = !existing || existing.shopifyUpdatedAt <= facts.updatedAt;
-  const { updatedAt, lines, noteAttributes, ...columns } = facts;
-  const row = {
-    ...columns,
-    normalizedDiscountCodes: facts.discountCodes.map(normalizeDiscountCode),
-    noteAttributes: noteAttributes.map((attribute) => ({ ...attribute })),
-    lines: lines.map((line) => ({ productGid: line.productGid, netMinor: line.netMinor.toString() })),
-    shopifyUpdatedAt: updatedAt,
-    ...(journey?.ready
-      ? { customerJourney: journey as unknown as Prisma.InputJsonObject, journeyStatus: "READY" as const }
-      : {}),
-  };
+  // One read serves both the new-customer flag and the acquisition (the customer's earlier orders, as of this one).
+  const firstEarlier = await firstEarlierOrder(tx, shop.id, stored ? facts : existing!);
   const order = stored
-    ? await tx.order.upsert({
-        where: { shopId_shopifyOrderGid: { shopId: shop.id, shopifyOrderGid: facts.shopifyOrderGid } },
-        create: { shopId: shop.id, ...row, newCustomer: await isNewCustomer(tx, shop.id, facts) },
-        update: row,
-      })
+    ? await upsertOrder(tx, shop.id, facts, journey?.ready ? journey : null, firstEarlier === null)
     : existing!;
 
-  return { orderId: order.id, stored, ...(await attributeAndPost(tx, shop, order)) };
+  return { orderId: order.id, stored, ...(await attributeAndPost(tx, shop, order, { firstEarlier, created: !existing })) };
 }
+
+/**
+ * Stores the order's facts (created or replaced whole); a ready journey replaces the stored one. Raw SQL: every
+ * delivery writes here, and compiling this statement was the costliest part of Prisma's work per order. Every field
+ * of OrderFacts has its column below: a new fact needs its column here too.
+ */
+async function upsertOrder(
+  tx: Prisma.TransactionClient,
+  shopId: string,
+  facts: OrderFacts,
+  readyJourney: CustomerJourney | null,
+  /** The customer's first order with the shop as far as the app has seen; a guest checkout counts as new. */
+  newCustomer: boolean
+): Promise<Order> {
+  const now = new Date();
+  const noteAttributes = facts.noteAttributes.map(({ name, value }) => ({ name, value }));
+  const lines = facts.lines.map((line) => ({ productGid: line.productGid, netMinor: line.netMinor.toString() }));
+  const [order] = await tx.$queryRaw<Order[]>`
+    INSERT INTO "Order" ("id", "shopId", "shopifyOrderGid", "name", "confirmationNumber", "customerGid", "currencyCode",
+      "presentmentCurrency", "discountCodes", "normalizedDiscountCodes", "landingSite", "referringSite", "noteAttributes",
+      "customerEmailHash", "subtotalMinor", "totalTaxMinor", "shippingMinor", "netMerchandiseMinor",
+      "presentmentNetMerchandiseMinor", "lines", "processedAt", "shopifyUpdatedAt", "cancelledAt", "financialStatus",
+      "shippingRegion", "test", "newCustomer", "customerJourney", "journeyStatus", "createdAt", "updatedAt")
+    VALUES (${randomUUID()}::uuid, ${shopId}::uuid, ${facts.shopifyOrderGid}, ${facts.name}, ${facts.confirmationNumber},
+      ${facts.customerGid}, ${facts.currencyCode}, ${facts.presentmentCurrency}, ${facts.discountCodes}::text[],
+      ${facts.discountCodes.map(normalizeDiscountCode)}::text[], ${facts.landingSite}, ${facts.referringSite},
+      ${JSON.stringify(noteAttributes)}::jsonb, ${facts.customerEmailHash}, ${facts.subtotalMinor}, ${facts.totalTaxMinor},
+      ${facts.shippingMinor}, ${facts.netMerchandiseMinor}, ${facts.presentmentNetMerchandiseMinor},
+      ${JSON.stringify(lines)}::jsonb, ${facts.processedAt}, ${facts.updatedAt}, ${facts.cancelledAt},
+      ${facts.financialStatus}, ${facts.shippingRegion}, ${facts.test}, ${newCustomer},
+      ${readyJourney ? JSON.stringify(readyJourney) : null}::jsonb, ${readyJourney ? "READY" : "PENDING"}::"JourneyStatus",
+      ${now}, ${now})
+    ON CONFLICT ("shopId", "shopifyOrderGid") DO UPDATE SET
+      "name" = EXCLUDED."name", "confirmationNumber" = EXCLUDED."confirmationNumber",
+      "customerGid" = EXCLUDED."customerGid", "currencyCode" = EXCLUDED."currencyCode",
+      "presentmentCurrency" = EXCLUDED."presentmentCurrency", "discountCodes" = EXCLUDED."discountCodes",
+      "normalizedDiscountCodes" = EXCLUDED."normalizedDiscountCodes", "landingSite" = EXCLUDED."landingSite",
+      "referringSite" = EXCLUDED."referringSite", "noteAttributes" = EXCLUDED."noteAttributes",
+      "customerEmailHash" = EXCLUDED."customerEmailHash", "subtotalMinor" = EXCLUDED."subtotalMinor",
+      "totalTaxMinor" = EXCLUDED."totalTaxMinor", "shippingMinor" = EXCLUDED."shippingMinor",
+      "netMerchandiseMinor" = EXCLUDED."netMerchandiseMinor",
+      "presentmentNetMerchandiseMinor" = EXCLUDED."presentmentNetMerchandiseMinor", "lines" = EXCLUDED."lines",
+      "processedAt" = EXCLUDED."processedAt", "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt",
+      "cancelledAt" = EXCLUDED."cancelledAt", "financialStatus" = EXCLUDED."financialStatus",
+      "shippingRegion" = EXCLUDED."shippingRegion", "test" = EXCLUDED."test",
+      "customerJourney" = CASE WHEN ${readyJourney !== null} THEN EXCLUDED."customerJourney" ELSE "Order"."customerJourney" END,
+      "journeyStatus" = CASE WHEN ${readyJourney !== null} THEN EXCLUDED."journeyStatus" ELSE "Order"."journeyStatus" END,
+      "updatedAt" = EXCLUDED."updatedAt"
+    RETURNING *`;
+  return order!;
+}
+
+const orderLockKey = (shopId: string, shopifyOrderGid: string) => `${shopId}/${shopifyOrderGid}`;
+const confirmationLockKey = (shopId: string, confirmationNumber: string) => `${shopId}/confirmation/${confirmationNumber}`;
 
 /**
  * Serialises everything that changes one order's credit or ledger (deliveries, late facts, merchant decisions);
  * re-entrant within a transaction.
  */
 export async function lockOrder(tx: Prisma.TransactionClient, shopId: string, shopifyOrderGid: string): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${shopId}/${shopifyOrderGid}`}, 0))`;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${orderLockKey(shopId, shopifyOrderGid)}, 0))`;
 }
 
 /**
@@ -74,28 +121,25 @@ export async function lockConfirmationNumber(
   shopId: string,
   confirmationNumber: string
 ): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${shopId}/confirmation/${confirmationNumber}`}, 0))`;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${confirmationLockKey(shopId, confirmationNumber)}, 0))`;
 }
 
-async function attributeAndPost(tx: Prisma.TransactionClient, shop: Shop, order: Order) {
-  const { verdict, commissionCreatorId, attribution } = await attributeStoredOrder(tx, shop, order);
+async function attributeAndPost(
+  tx: Prisma.TransactionClient,
+  shop: Shop,
+  order: Order,
+  known: { firstEarlier: EarlierOrder | null; created: boolean } | null = null
+) {
+  const { verdict, commissionCreatorId, attribution } = await attributeStoredOrder(tx, shop, order, known);
   const changedPeriods = await postOrderCommissions(
     tx,
     shop,
     order,
     commissionCreatorId,
-    reversalCause(order, attribution)
+    reversalCause(order, attribution),
+    { created: known?.created ?? false }
   );
   return { verdict, changedPeriods };
-}
-
-/** The customer's first order with the shop as far as the app has seen; a guest checkout counts as new. */
-async function isNewCustomer(tx: Prisma.TransactionClient, shopId: string, facts: OrderFacts): Promise<boolean> {
-  if (!facts.customerGid) return true;
-  const earlier = await tx.order.count({
-    where: { shopId, customerGid: facts.customerGid, processedAt: { lt: facts.processedAt } },
-  });
-  return earlier === 0;
 }
 
 function reversalCause(order: { cancelledAt: Date | null }, attribution: Attribution): string {

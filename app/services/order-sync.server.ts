@@ -181,17 +181,18 @@ async function queueOrders(db: PrismaClient, inbox: Queue<ProcessInboxEventJob>,
 }
 
 async function fail(db: PrismaClient, syncId: string, error: string): Promise<SyncStep> {
-  await finish(db, syncId, "FAILED", error);
+  await finish(db, { id: syncId }, "FAILED", error);
   return { state: "failed", error };
 }
 
-export async function failOrderSync(db: PrismaClient, syncId: string, error: string): Promise<void> {
-  await finish(db, syncId, "FAILED", error);
+/** Marks the shop's sync failed (the job's shop id and sync id must agree: a job names both). */
+export async function failOrderSync(db: PrismaClient, ref: { shopId: string; syncId: string }, error: string): Promise<void> {
+  await finish(db, { id: ref.syncId, shopId: ref.shopId }, "FAILED", error);
 }
 
-async function finish(db: PrismaClient, syncId: string, status: "SUCCEEDED" | "FAILED", error: string | null) {
+async function finish(db: PrismaClient, sync: { id: string; shopId?: string }, status: "SUCCEEDED" | "FAILED", error: string | null) {
   await db.orderSync.updateMany({
-    where: { id: syncId, status: "RUNNING" },
+    where: { ...sync, status: "RUNNING" },
     data: { status, finishedAt: new Date(), error: error?.slice(0, 2000) ?? null },
   });
 }

@@ -1,4 +1,5 @@
-import type { Contract, Order, Prisma, Shop } from "@prisma/client";
+import { randomUUID } from "node:crypto";
+import { Prisma, type Contract, type Order, type Shop } from "@prisma/client";
 import { COMMISSIONABLE_REVIEW_STATUSES } from "./attribute-order.server";
 import { addDays } from "date-fns";
 import type { CommissionOrder, Deliverable, Entitlement, PlannedEntry } from "~/domain/commissions/commission-facts";
@@ -39,11 +40,15 @@ export async function postOrderCommissions(
   order: Order,
   creatorId: string | null,
   cause: string,
+  /** created: the order was created in this transaction, so nothing is posted for it yet. */
+  options: { created: boolean } = { created: false },
 ): Promise<CreatorPeriodRef[]> {
-  const posted = await tx.ledgerEntry.findMany({
-    where: { shopId: shop.id, orderId: order.id },
-    select: { creatorId: true, sourceKey: true, amountMinor: true, availableAt: true },
-  });
+  const posted = options.created
+    ? []
+    : await tx.ledgerEntry.findMany({
+        where: { shopId: shop.id, orderId: order.id },
+        select: { creatorId: true, sourceKey: true, amountMinor: true, availableAt: true },
+      });
   const creatorIds = new Set(posted.map((entry) => entry.creatorId));
   if (creatorId) creatorIds.add(creatorId);
 
@@ -194,22 +199,18 @@ async function appendEntries(
   availableAt: (entry: PlannedEntry) => Date,
 ): Promise<void> {
   if (plan.length === 0) return;
-  await tx.ledgerEntry.createMany({
-    data: plan.map((entry) => ({
-      shopId: shop.id,
-      creatorId,
-      orderId: entry.orderId,
-      kind: entry.kind,
-      sourceKey: entry.sourceKey,
-      periodKey: entry.periodKey ?? periodKey,
-      amountMinor: entry.amountMinor,
-      currencyCode: shop.currencyCode,
-      // Source keys repeat across creators (an order that changes hands), the idempotency key must not.
-      idempotencyKey: `${creatorId}/${entry.idempotencyKey}`,
-      reason: entry.reason,
-      availableAt: availableAt(entry),
-    })),
-  });
+  const createdAt = new Date();
+  // Raw SQL: every order posts here, and Prisma's query compiler costs more than the insert. Source keys repeat
+  // across creators (an order that changes hands), the idempotency key must not.
+  const rows = plan.map(
+    (entry) => Prisma.sql`(${randomUUID()}::uuid, ${shop.id}::uuid, ${creatorId}::uuid, ${entry.orderId ?? null}::uuid,
+      ${entry.kind}::"LedgerEntryKind", ${entry.sourceKey}, ${entry.periodKey ?? periodKey}, ${availableAt(entry)},
+      ${entry.amountMinor}, ${shop.currencyCode}, ${`${creatorId}/${entry.idempotencyKey}`}, ${entry.reason}, ${createdAt})`,
+  );
+  await tx.$executeRaw`
+    INSERT INTO "LedgerEntry" ("id", "shopId", "creatorId", "orderId", "kind", "sourceKey", "periodKey", "availableAt",
+                               "amountMinor", "currencyCode", "idempotencyKey", "reason", "createdAt")
+    VALUES ${Prisma.join(rows)}`;
 }
 
 async function termsInForce(tx: Tx, shopId: string, creatorId: string, at: Date): Promise<ContractTerms | null> {
@@ -217,12 +218,12 @@ async function termsInForce(tx: Tx, shopId: string, creatorId: string, at: Date)
 }
 
 async function contractVersions(tx: Tx, shopId: string, creatorId: string) {
-  // Two versions effective at the same instant: the one saved later wins.
-  const rows = await tx.contract.findMany({
-    where: { shopId, creatorId },
-    orderBy: [{ effectiveFrom: "asc" }, { createdAt: "asc" }],
-  });
-  return rows.map((row: Contract) => ({ effectiveFrom: row.effectiveFrom, terms: parseTerms(row.terms) }));
+  // Two versions effective at the same instant: the one saved later wins. Raw SQL: this runs for every order, and
+  // Prisma's query compiler costs more than the query.
+  const rows = await tx.$queryRaw<Pick<Contract, "effectiveFrom" | "terms">[]>`
+    SELECT "effectiveFrom", "terms" FROM "Contract" WHERE "shopId" = ${shopId}::uuid AND "creatorId" = ${creatorId}::uuid
+    ORDER BY "effectiveFrom" ASC, "createdAt" ASC`;
+  return rows.map((row) => ({ effectiveFrom: row.effectiveFrom, terms: parseTerms(row.terms) }));
 }
 
 /** The lines ingestion stored on the order: each line's product and share of net merchandise. */

@@ -19,11 +19,13 @@ export interface RefreshOutcome {
  * half rebuilt. Runs for one shop are serialized by an advisory lock: a slower run cannot overwrite a newer one.
  */
 export async function refreshShopRollups(db: PrismaClient, shopId: string): Promise<RefreshOutcome> {
-  const shop = await db.shop.findUnique({ where: { id: shopId }, select: { id: true, timezone: true } });
+  const shop = await db.shop.findUnique({ where: { id: shopId }, select: { id: true, timezone: true, uninstalledAt: true } });
   if (!shop) {
     await db.rollupChange.deleteMany({ where: { shopId } });
     return { days: 0 };
   }
+  // Kept for a re-install to catch up on; nobody reads an uninstalled shop's reports.
+  if (shop.uninstalledAt) return { days: 0 };
   const zone = safeTimeZone(shop.timezone);
   const pendingDays = await db.$queryRaw<{ day: string }[]>`
     SELECT DISTINCT ${changeDay(zone)} AS day FROM "RollupChange" c WHERE c."shopId" = ${shopId}::uuid ORDER BY 1`;
@@ -36,9 +38,12 @@ export async function refreshShopRollups(db: PrismaClient, shopId: string): Prom
   return { days: rebuilt };
 }
 
-/** Shops with changes waiting: what the scheduled sweep refreshes. */
+/** Shops with changes waiting: what the scheduled sweep refreshes (not uninstalled ones; erased ones, to clean up). */
 export async function shopsWithRollupChanges(db: PrismaClient): Promise<string[]> {
-  const rows = await db.$queryRaw<{ shopId: string }[]>`SELECT DISTINCT "shopId"::text AS "shopId" FROM "RollupChange"`;
+  const rows = await db.$queryRaw<{ shopId: string }[]>`
+    SELECT DISTINCT c."shopId"::text AS "shopId"
+    FROM "RollupChange" c LEFT JOIN "Shop" s ON s.id = c."shopId"
+    WHERE s."uninstalledAt" IS NULL`;
   return rows.map((row) => row.shopId);
 }
 

@@ -167,14 +167,33 @@ async function rateLimited(shop: Shop, confirmationNumber: string): Promise<Resp
 async function readJson(request: Request): Promise<{ ok: true; value: unknown } | { ok: false; error: RequestError }> {
   const declared = Number(request.headers.get("Content-Length") ?? 0);
   if (declared > MAX_BODY_BYTES) return { ok: false, error: { message: "The body is too large" } };
-  const text = await request.text();
-  if (Buffer.byteLength(text, "utf8") > MAX_BODY_BYTES)
-    return { ok: false, error: { message: "The body is too large" } };
+  const text = await readAtMost(request, MAX_BODY_BYTES);
+  if (text === null) return { ok: false, error: { message: "The body is too large" } };
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch {
     return { ok: false, error: { message: "The body must be JSON" } };
   }
+}
+
+/**
+ * The body as text, or null once it passes `limit` bytes: a body streamed without a Content-Length is read only that
+ * far, never buffered whole.
+ */
+async function readAtMost(request: Request, limit: number): Promise<string | null> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    size += chunk.value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(chunk.value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 function answerJson(answer: Pick<SurveyResponse, "optionKey" | "optionLabel">) {

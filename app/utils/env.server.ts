@@ -13,6 +13,9 @@ const envSchema = z.object({
   // Only set against the local admin harness. The same variable shopify-app-remix reads for the pages it renders
   // itself (session-token bounce, exit-iframe); unset, App Bridge comes from Shopify's CDN.
   APP_BRIDGE_URL: z.string().url().optional(),
+  // How long a stopping worker lets running jobs finish before leaving them to the queue (below the ~30 s most
+  // orchestrators wait between SIGTERM and SIGKILL).
+  WORKER_SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(0).default(25_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Creator statements go out over SMTP: either SMTP_URL (smtp://user:pass@host:587, smtps://… for implicit TLS)
   // or SMTP_HOST with SMTP_PORT, SMTP_USER, SMTP_PASS and SMTP_SECURE. STATEMENTS_FROM is the sender's address.

@@ -16,6 +16,9 @@ export class RecoveringPrismaSessionStorage implements SessionStorage {
 
   constructor(prisma: PrismaClient) {
     this.inner = new PrismaSessionStorage(prisma, { connectionRetries: 1, connectionRetryIntervalMs: 200 });
+    // The boot check's promise rejects when PostgreSQL is down at boot; unhandled, that would end the process.
+    // Calls still see the failure through isReady() and recover.
+    (this.inner as unknown as { ready: Promise<boolean> }).ready.catch(() => undefined);
   }
 
   storeSession = (session: Session) => this.recovering(() => this.inner.storeSession(session));

@@ -1,5 +1,5 @@
 // Webhook acknowledgement: signed orders/create deliveries at rising concurrency against the app's web process
-// (remix-serve over the production build: HMAC, inbox row, enqueue), then against a bare node:http server doing
+// (the web server over the production build: HMAC, inbox row, enqueue), then against a bare node:http server doing
 // the same work (bare-webhook-server.ts), the ceiling. The worker is not running: this measures the acknowledgement
 // alone (the end-to-end bench runs both). Every delivery is a new event (fresh X-Shopify-Event-Id), so every one is
 // a real insert; the rows are counted afterwards to prove it.

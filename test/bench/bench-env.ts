@@ -1,4 +1,4 @@
-// The app as production runs it, for the benchmarks: web (remix-serve over build/) and worker as their own node
+// The app as production runs it, for the benchmarks: web (app/web.server.ts over build/) and worker as their own node
 // processes against the run's throwaway database, output to log files (not piped through this process, which
 // generates the load and must not spend its CPU reading access logs), and their memory read from /proc.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -86,10 +86,10 @@ function logTail(process: AppProcess, lines = 30): string {
   }
 }
 
-/** `npm start`: remix-serve over the production build, on a port of its own. */
+/** `npm start`: the web server over the production build, on a port of its own. */
 export async function startWeb(env: NodeJS.ProcessEnv, name = "web"): Promise<{ process: AppProcess; url: string }> {
   const port = await freePort();
-  const web = spawnApp(name, [join(ROOT, "node_modules", "@remix-run", "serve", "dist", "cli.js"), "./build/server/index.js"], { ...env, PORT: String(port) });
+  const web = spawnApp(name, ["app/web.server.ts", "build/server/index.js"], { ...env, PORT: String(port) });
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitForHttp(`${url}/webhooks`, { timeoutMs: 60_000 });

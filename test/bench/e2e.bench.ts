@@ -51,8 +51,74 @@ export async function benchEndToEnd(context: BenchContext): Promise<Measurement[
     unit: "commits/s",
     details: { seconds: commitSeconds },
   }));
-  for (const orders of sizes.e2eOrders) measurements.push(...(await runOnce(context, orders, commitLimit)));
+  for (const orders of sizes.e2eOrders) {
+    measurements.push(...(await runOnce(context, orders, commitLimit)));
+    measurements.push(await drainOnce(context, orders));
+  }
   return measurements;
+}
+
+/** Waits until the shop's orders are all done (processed, in the ledger, rollups rebuilt); answers when. */
+async function waitUntilDone(shop: Shop, orders: number, log: (line: string) => void): Promise<number> {
+  let last: Progress = { processed: 0, ordersWithLedger: 0, rollupChanges: 0 };
+  let lastMoved = Date.now();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const now = await progress(shop);
+    if (now.processed >= orders && now.ordersWithLedger >= orders && now.rollupChanges === 0) return Date.now();
+    if (now.processed !== last.processed || now.ordersWithLedger !== last.ordersWithLedger || now.rollupChanges !== last.rollupChanges) lastMoved = Date.now();
+    if (Date.now() - lastMoved > STALL_MS) throw new Error(`e2e stalled: ${JSON.stringify(now)} of ${orders} orders`);
+    if (now.processed !== last.processed && now.processed % 1_000 < last.processed % 1_000) log(`e2e: ${now.processed}/${orders} processed, ${now.rollupChanges} rollup changes waiting`);
+    last = now;
+  }
+}
+
+/**
+ * The worker alone: the orders are acknowledged into the inbox first (no worker running), then a worker starts and
+ * drains it. On a small machine the end-to-end run shares the cores with the web process and its load, so this is
+ * the worker's own rate: from the first event it processed to the last order done (rollups included).
+ */
+async function drainOnce(context: BenchContext, orders: number): Promise<Measurement> {
+  const { sizes, log } = context;
+  const shop = await createBenchShop(`drain-${orders}`);
+  await createBenchCreators(shop.id, sizes.e2eCreators);
+  const prefix = queuePrefix(context, `drain-${orders}`);
+  const env = appEnv(context.databaseUrl, prefix);
+  const web = await startWeb(env);
+  const factory = orderWebhookFactory({ shopDomain: shop.domain, secret: BENCH_API_SECRET });
+  let sent = 0;
+  const next = () => {
+    const n = sent++;
+    return factory.delivery(n, benchCode((n % sizes.e2eCreators) + 1));
+  };
+  let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
+  try {
+    log(`e2e: ${orders} orders into the inbox, then a worker drains it`);
+    const load = await postWebhooks({ url: web.url, connections: CONNECTIONS, amount: orders, next });
+    if (load.acknowledged !== orders) throw new Error(`${load.acknowledged} of ${orders} deliveries were acknowledged (${load.non2xx} non-2xx, ${load.errors} errors)`);
+    await web.process.stop();
+    const startedAt = Date.now();
+    worker = await startWorker(env, "drain-worker");
+    const ready = Date.now();
+    const doneAt = await waitUntilDone(shop, orders, log);
+    // From the first event the worker processed: its start-up (tsx, connections) is not part of its rate.
+    const [first] = await prisma.$queryRaw<{ at: Date }[]>`
+      SELECT min("processedAt") AS at FROM "InboxEvent" WHERE "shopDomain" = ${shop.domain}`;
+    const seconds = (doneAt - first!.at.getTime()) / 1_000;
+    log(`e2e: worker drained ${orders} orders in ${seconds.toFixed(1)} s = ${Math.round(orders / seconds)}/s (start-up ${((ready - startedAt) / 1_000).toFixed(1)} s)`);
+    return {
+      bench: "e2e",
+      name: `worker drain, ${orders.toLocaleString("en-US")} orders`,
+      value: orders / seconds,
+      unit: "orders/s",
+      target: { op: ">=", value: E2E_TARGET_PER_SECOND },
+      details: { orders, creators: sizes.e2eCreators, seconds: Number(seconds.toFixed(1)), startupSeconds: Number(((ready - startedAt) / 1_000).toFixed(1)) },
+    };
+  } finally {
+    await web.process.stop();
+    await worker?.stop();
+    await deleteQueueKeys(prefix);
+  }
 }
 
 async function runOnce(context: BenchContext, orders: number, commitLimit: number): Promise<Measurement[]> {

@@ -10,6 +10,8 @@ const ORDER_ID_MARK = 990_000_000_000_001;
 const CUSTOMER_ID_MARK = 880_000_000_000_001;
 const CODE_MARK = "BENCHCODEMARK";
 const TIME_MARK = "2001-02-03T04:05:06.000Z";
+const NAME_MARK = "BENCHNAMEMARK";
+const CONFIRMATION_MARK = "BENCHCONFIRMATIONMARK";
 
 export interface OrderDelivery {
   body: string;
@@ -24,15 +26,28 @@ export interface OrderWebhookFactory {
 }
 
 export function orderWebhookFactory(options: { shopDomain: string; secret: string; firstOrderId?: number }): OrderWebhookFactory {
-  const template = JSON.stringify(
-    sampleOrder({ id: ORDER_ID_MARK, customerId: CUSTOMER_ID_MARK, codes: [CODE_MARK], processedAt: TIME_MARK, subtotal: "108.56" }),
-  );
+  // Each order has its own name and confirmation number, as Shopify's do: ingestion locks the confirmation number
+  // (a survey answer may be joining it), so a shared one would serialise the whole run.
+  const template = JSON.stringify({
+    ...sampleOrder({ id: ORDER_ID_MARK, customerId: CUSTOMER_ID_MARK, codes: [CODE_MARK], processedAt: TIME_MARK, subtotal: "108.56" }),
+    name: NAME_MARK,
+    confirmation_number: CONFIRMATION_MARK,
+  });
   // Pieces between the markers, each followed by the marker that ended it.
-  const pieces: { text: string; mark: "order" | "customer" | "code" | "time" | null }[] = [];
-  const markers = new RegExp(`${ORDER_ID_MARK}|${CUSTOMER_ID_MARK}|${CODE_MARK}|${TIME_MARK.replace(/\./g, "\\.")}`, "g");
+  type Mark = "order" | "customer" | "code" | "time" | "name" | "confirmation";
+  const marks: Record<string, Mark> = {
+    [String(ORDER_ID_MARK)]: "order",
+    [String(CUSTOMER_ID_MARK)]: "customer",
+    [CODE_MARK]: "code",
+    [TIME_MARK]: "time",
+    [NAME_MARK]: "name",
+    [CONFIRMATION_MARK]: "confirmation",
+  };
+  const pieces: { text: string; mark: Mark | null }[] = [];
+  const markers = new RegExp(Object.keys(marks).map((mark) => mark.replace(/\./g, "\\.")).join("|"), "g");
   let last = 0;
   for (const match of template.matchAll(markers)) {
-    const mark = match[0] === String(ORDER_ID_MARK) ? "order" : match[0] === String(CUSTOMER_ID_MARK) ? "customer" : match[0] === CODE_MARK ? "code" : "time";
+    const mark = marks[match[0]]!;
     pieces.push({ text: template.slice(last, match.index), mark });
     last = match.index! + match[0].length;
   }
@@ -54,7 +69,14 @@ export function orderWebhookFactory(options: { shopDomain: string; secret: strin
 
   return {
     delivery(n, code, processedAt = new Date()) {
-      const values = { order: String(firstOrderId + n), customer: String(9_100_000_000_000 + n), code, time: processedAt.toISOString() };
+      const values = {
+        order: String(firstOrderId + n),
+        customer: String(9_100_000_000_000 + n),
+        code,
+        time: processedAt.toISOString(),
+        name: `#${1001 + n}`,
+        confirmation: `B${(firstOrderId + n).toString(36).toUpperCase()}`,
+      };
       let body = "";
       for (const piece of pieces) body += piece.mark ? piece.text + values[piece.mark] : piece.text;
       return sign(body);

@@ -2,7 +2,8 @@
 // customer-journey fetch for a fresh order fails (Shopify answers 401); Shopify also delivers a webhook whose order
 // the app cannot read, which the worker sets aside. The merchant sees both on the Background jobs page with their
 // errors, the app's access comes back, and Retry runs the journey fetch again (it succeeds and leaves the list);
-// Retry all runs the unreadable webhook again, which fails again and stays visible.
+// Retry all runs the unreadable webhook again, which fails again and stays visible; Process again on the set-aside
+// webhook queues it from zero attempts, and it is set aside again, still unreadable.
 //
 // How the app runs (web, worker, store simulator, admin harness, Chromium): test/support/e2e-app.ts.
 // Screenshots and process logs: test/artifacts/e2e/background-jobs/. Set SKIP_E2E=1 to skip; E2E_BUILD=always|never|auto.
@@ -113,7 +114,7 @@ describe.skipIf(process.env.SKIP_E2E === "1")("background jobs page, end to end"
       expect(squash(await card("Failed jobs").innerText())).toMatch(/^Failed jobs Critical 2 Retry all/);
       expect(squash(await card("Webhooks from Shopify").innerText())).toMatch(/Set aside 1/);
       const setAside = card("Webhooks set aside").getByRole("row").filter({ hasText: "Process orders/create webhook for #1" });
-      expect(squash(await setAside.innerText())).toMatch(new RegExp(`Event ${eventId} Order payload rejected.* 10$`));
+      expect(squash(await setAside.innerText())).toMatch(new RegExp(`Event ${eventId} Order payload rejected.* 10 Process again$`));
       const queuesCard = squash(await card("Queues").innerText());
       expect(queuesCard).toMatch(/Webhooks and orders 0 1 \d+ \d+/);
       expect(queuesCard).toMatch(/Shopify data \(journeys, imports, collections\) 0 1 \d+ \d+/);
@@ -163,6 +164,19 @@ describe.skipIf(process.env.SKIP_E2E === "1")("background jobs page, end to end"
       await failedRow("Process orders/create webhook for #1").waitFor();
       expect(squash(await failedRow("Process orders/create webhook for #1").innerText())).toMatch(/Order payload rejected.* 2 .* Retry$/);
       await screenshot("05-webhook-failed-again");
+
+      // Process again on the set-aside webhook: it goes back to the queue from zero attempts, still cannot be read,
+      // and is set aside again at once, with its reason.
+      const letter = await db().inboxEvent.findFirstOrThrow({ where: { shopDomain: SHOP.domain, eventId } });
+      await card("Webhooks set aside").getByRole("row").filter({ hasText: eventId }).getByRole("button", { name: "Process again" }).click();
+      await app.locator(".Polaris-Banner").filter({ hasText: "Processing again: Process orders/create webhook for #1" }).waitFor({ timeout: 15_000 });
+      // The action reset its attempts before the banner showed; back at 10, the worker has set it aside again.
+      await expect
+        .poll(async () => (await db().inboxEvent.findUniqueOrThrow({ where: { id: letter.id } })).attempts, { timeout: 20_000, interval: 250 })
+        .toBe(10);
+      await openJobsPage();
+      expect(squash(await card("Webhooks set aside").getByRole("row").filter({ hasText: eventId }).innerText())).toMatch(/Order payload rejected.* 10 Process again$/);
+      await screenshot("06-webhook-set-aside-again");
     } catch (error) {
       await e2e.reportFailure();
       throw error;

@@ -77,6 +77,7 @@ export class AdminApi {
   readonly requests: RecordedAdminRequest[] = [];
   readonly bucket = new ThrottleBucket();
   private throttledAhead = 0;
+  private throttledWhen: ((variables: Record<string, unknown>) => boolean) | null = null;
   private readonly journeyReads = new Map<number, number>();
   private readonly journeyReadyAfter: number;
   private readonly store: StoreSimulator;
@@ -109,9 +110,13 @@ export class AdminApi {
     this.bulkOperations.close();
   }
 
-  /** The next `count` GraphQL requests answer THROTTLED, whatever they cost. */
-  throttleNextRequests(count: number): void {
+  /**
+   * The next `count` GraphQL requests answer THROTTLED, whatever they cost; with `when`, only requests whose
+   * variables it accepts count (a test aiming at one job while other work of the shop runs).
+   */
+  throttleNextRequests(count: number, when?: (variables: Record<string, unknown>) => boolean): void {
     this.throttledAhead = Math.max(0, Math.floor(count));
+    this.throttledWhen = when ?? null;
   }
 
   get pendingThrottles(): number {
@@ -220,8 +225,9 @@ export class AdminApi {
         entry: { outcome: "max-cost-exceeded", operationName, cost: { requested, actual: null } },
       };
     }
-    if (this.throttledAhead > 0 || requested > this.bucket.currentlyAvailable()) {
-      if (this.throttledAhead > 0) this.throttledAhead--;
+    const throttledByTest = this.throttledAhead > 0 && (this.throttledWhen?.(variables) ?? true);
+    if (throttledByTest || requested > this.bucket.currentlyAvailable()) {
+      if (throttledByTest) this.throttledAhead--;
       return {
         status: 200,
         response: {

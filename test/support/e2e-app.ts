@@ -225,7 +225,7 @@ export class E2eApp {
  * atomic) holding the owner's pid; a dead owner's lock is taken over. With E2E_BUILD=always, a build another file
  * finished after this one asked counts as this file's build.
  */
-async function ensureSharedProductionBuild(root: string, mode: BuildMode): Promise<void> {
+export async function ensureSharedProductionBuild(root: string, mode: BuildMode): Promise<void> {
   const cacheDir = join(root, "node_modules", ".cache");
   const lock = join(cacheDir, "e2e-build.lock");
   const builtMarker = join(cacheDir, "e2e-build.done");

@@ -1,4 +1,5 @@
 import { fromMinorUnits } from "../money";
+import { spreadsheetSafeText } from "../spreadsheet-text";
 
 /*
  * Rows of a PayPal Payouts Web upload file (developer.paypal.com/payouts/use-payouts/send-money/use-web-ui):
@@ -80,7 +81,7 @@ export function payoutIdFromCustomerId(customerId: string): string | null {
  */
 function noteFor(payout: PayoutForPayPal, defaultNote: (payout: PayoutForPayPal) => string): string {
   let text = (payout.note?.trim() || defaultNote(payout)).replace(/\s+/g, " ");
-  if (/^[=+\-@]/.test(text)) text = `'${text}`;
+  text = spreadsheetSafeText(text);
   return text.length <= PAYPAL_NOTE_MAX_LENGTH ? text : `${text.slice(0, PAYPAL_NOTE_MAX_LENGTH - 1)}…`;
 }
 

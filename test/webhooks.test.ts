@@ -123,6 +123,24 @@ describe("webhook routes", () => {
     expect(await prisma.inboxEvent.count({ where: { eventId, topic: "CUSTOMERS_REDACT" } })).toBe(1);
   });
 
+  it("answers a delivery as node:http read it (the web server's path, app/web.server.ts) as the action does", async () => {
+    const eventId = randomUUID();
+    const asRead = async (request: Request) => {
+      const headers = Object.fromEntries([...request.headers].map(([name, value]) => [name, value]));
+      return { header: (name: string) => headers[name], body: Buffer.from(await request.arrayBuffer()) };
+    };
+    const stored = await ordersAction.acknowledge(await asRead(signedWebhookRequest({ topic: "orders/create", shop: shop.domain, body: sampleOrder(), eventId })));
+    expect(stored).toEqual({ status: 200, headers: {}, body: null });
+    expect(await prisma.inboxEvent.count({ where: { shopDomain: shop.domain, eventId } })).toBe(1);
+    const job = await inboxQueue().getJob(inboxJobId({ shopDomain: shop.domain, eventId }));
+    expect(job?.data).toEqual({ shopId: shop.id, shopDomain: shop.domain, eventId });
+
+    const forged = await ordersAction.acknowledge(
+      await asRead(signedWebhookRequest({ topic: "orders/create", shop: shop.domain, body: sampleOrder(), secret: "other" })),
+    );
+    expect(forged).toMatchObject({ status: 401, body: "The X-Shopify-Hmac-Sha256 signature does not match the body" });
+  });
+
   it("still answers 200 when Redis is down: the inbox row is the durable copy", async () => {
     const eventId = randomUUID();
     const brokenQueue = { add: () => Promise.reject(new Error("Connection is closed.")) };

@@ -4,6 +4,7 @@
 // database is up; nothing is stored without a valid signature; and a stored event with junk in it fails processing
 // cleanly (its error recorded, nothing half-written) or is processed.
 import { createHmac, randomUUID } from "node:crypto";
+import { InvalidShopError } from "@shopify/shopify-api";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
@@ -17,6 +18,7 @@ import { action as ordersAction } from "~/routes/webhooks._index";
 import { action as uninstalledAction } from "~/routes/webhooks.app.uninstalled";
 import { action as complianceAction } from "~/routes/webhooks.compliance";
 import { processInboxEvent } from "~/services/process-inbox-event.server";
+import { verifyWebhook } from "~/services/verify-webhook.server";
 import {
   APP_TOPICS,
   COLLECTION_TOPICS,
@@ -24,7 +26,7 @@ import {
   DISCOUNT_TOPICS,
   ORDER_TOPICS,
 } from "~/services/receive-webhook.server";
-import { SHOPIFY_API_VERSION } from "~/shopify.server";
+import { authenticate, SHOPIFY_API_VERSION } from "~/shopify.server";
 import { createTestCreator, createTestShop } from "../helpers/factories";
 import { sampleOrder, shopifySample } from "../helpers/shopify-samples";
 
@@ -244,6 +246,84 @@ beforeAll(async () => {
 afterAll(async () => {
   await inboxQueue().obliterate({ force: true });
   await inboxQueue().close();
+});
+
+/**
+ * What shopify-app-remix's authenticate.webhook (shopify-api's checks) makes of a request: the fields the app keeps,
+ * or the status it refuses with (its 400s for a missing header or body, a shop header that is not a shop, a body that
+ * is not JSON).
+ */
+async function libraryVerdict(request: Request) {
+  try {
+    const webhook = await authenticate.webhook(request);
+    const { topic, shop, apiVersion, webhookId, triggeredAt, payload } = webhook;
+    const eventId = ("eventId" in webhook && webhook.eventId) || webhookId;
+    return { ok: true as const, webhook: { topic, shopDomain: shop, apiVersion, webhookId, eventId, triggeredAt, payload } };
+  } catch (error) {
+    if (error instanceof Response) return { ok: false as const, status: error.status };
+    if (error instanceof SyntaxError || error instanceof InvalidShopError) return { ok: false as const, status: 400 };
+    throw error;
+  }
+}
+
+/** Shopify's newer "events" deliveries name their headers Shopify-* and carry no event id. */
+function asEventsDelivery(request: Request): Request {
+  const headers = new Headers();
+  request.headers.forEach((value, name) => {
+    if (name === "x-shopify-event-id") return;
+    headers.set(name.startsWith("x-shopify-") ? name.slice(2) : name, value);
+  });
+  return new Request(request.url, { method: "POST", headers, body: request.body, duplex: "half" } as RequestInit);
+}
+
+describe("the app's webhook checks", () => {
+  it("reach the same verdict as shopify-api's on any delivery (signature, headers, shop, body)", async () => {
+    const shopHeader = fc.constantFrom(
+      "admin.shopify.com/store/a-shop",
+      "admin.shop.dev/store/x_1",
+      "a-shop.myshopify.com/",
+      "x.shop.dev",
+      "a_b.myshopify.io",
+      "-bad.myshopify.com",
+      "a-shop.myshopify.com.evil.com",
+      "admin.shopify.com/store/-x",
+    );
+    const variant = fc.record({
+      d: delivery,
+      // The library signs the body as text: a signature over the text of a body that is not UTF-8 passes too.
+      signText: fc.boolean(),
+      // A leading byte order mark, which the library's text decoding drops.
+      bom: fc.boolean(),
+      events: fc.boolean(),
+      shop: fc.option(shopHeader, { freq: 3 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(variant, async ({ d: generated, signText, bom, events, shop }) => {
+        const d = { ...generated, body: bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), generated.body]) : generated.body };
+        const body = signText ? Buffer.from(new TextDecoder().decode(d.body), "utf8") : d.body;
+        let request = buildRequest({ ...d, ...(shop === null ? {} : { shop: [shop] }) }, { own: otherShop.domain, other: otherShop.domain });
+        if (signText && d.signature === "valid") request.headers.set("X-Shopify-Hmac-Sha256", sign(body));
+        if (events) request = asEventsDelivery(request);
+
+        const ours = verifyWebhook(
+          { header: (name) => request.headers.get(name) ?? undefined, body: Buffer.from(await request.clone().arrayBuffer()) },
+          SECRET,
+        );
+        const library = await libraryVerdict(request);
+        if (library.ok) {
+          expect(ours.ok).toBe(true);
+          const { payload, ...fields } = (ours as Extract<typeof ours, { ok: true }>).webhook;
+          const { payload: libraryPayload, ...libraryFields } = library.webhook;
+          expect(fields).toEqual(libraryFields);
+          // Deeper payloads are refused by the route anyway, and would overflow the comparison's stack.
+          if (jsonDepth(libraryPayload) <= 64) expect(payload).toEqual(libraryPayload);
+        } else {
+          expect(ours).toMatchObject({ ok: false, status: library.status });
+        }
+      }),
+      { numRuns: 400 },
+    );
+  }, 120_000);
 });
 
 describe("webhook routes under arbitrary deliveries", () => {

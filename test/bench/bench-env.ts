@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { packageScriptCommand } from "../support/e2e-app";
 import { freePort, waitForHttp } from "../support/processes";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -89,7 +90,8 @@ function logTail(process: AppProcess, lines = 30): string {
 /** `npm start`: the web server over the production build, on a port of its own. */
 export async function startWeb(env: NodeJS.ProcessEnv, name = "web"): Promise<{ process: AppProcess; url: string }> {
   const port = await freePort();
-  const web = spawnApp(name, ["app/web.server.ts", "build/server/index.js"], { ...env, PORT: String(port) });
+  const command = packageScriptCommand("start");
+  const web = spawnApp(name, command.args, { ...env, ...command.env, PORT: String(port) });
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitForHttp(`${url}/webhooks`, { timeoutMs: 60_000 });
@@ -100,9 +102,10 @@ export async function startWeb(env: NodeJS.ProcessEnv, name = "web"): Promise<{ 
   return { process: web, url };
 }
 
-/** `npm run worker`. */
+/** `npm run worker`: the worker's production build (build/worker), with the script's node flags. */
 export async function startWorker(env: NodeJS.ProcessEnv, name = "worker"): Promise<AppProcess> {
-  const worker = spawnApp(name, ["--import", "tsx", "app/worker.server.ts"], { ...env, CREATOR_LEDGER_PROCESS: "worker" });
+  const command = packageScriptCommand("worker");
+  const worker = spawnApp(name, command.args, { ...env, ...command.env });
   const deadline = Date.now() + 60_000;
   while (!readFileSync(worker.logFile, "utf8").includes("worker started")) {
     if (worker.child.exitCode !== null || Date.now() > deadline) {

@@ -101,7 +101,7 @@ async function drainOnce(context: BenchContext, orders: number): Promise<Measure
     worker = await startWorker(env, "drain-worker");
     const ready = Date.now();
     const doneAt = await waitUntilDone(shop, orders, log);
-    // From the first event the worker processed: its start-up (tsx, connections) is not part of its rate.
+    // From the first event the worker processed: its start-up (loading modules, connections) is not part of its rate.
     const [first] = await prisma.$queryRaw<{ at: Date }[]>`
       SELECT min("processedAt") AS at FROM "InboxEvent" WHERE "shopDomain" = ${shop.domain}`;
     const seconds = (doneAt - first!.at.getTime()) / 1_000;

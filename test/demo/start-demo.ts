@@ -207,7 +207,9 @@ async function main(): Promise<void> {
     SELECT max(substring(name from 2)::int) AS max FROM "Order" WHERE "shopId" = ${shop.id}::uuid AND name ~ '^#[0-9]+$'`;
   const firstOrderNumber = Math.max(1001, (latest?.max ?? 1000) + 1);
 
-  if (flags.build || !existsSync(join(ROOT, "build", "server", "index.js"))) {
+  // Web and worker both run from build/ (build/server for npm start, build/worker for npm run worker).
+  const built = ["server", "worker"].every((output) => existsSync(join(ROOT, "build", output, "index.js")));
+  if (flags.build || !built) {
     if (!flags.build) term.log(color.yellow("build/ is missing: building despite --no-build"));
     step("Building the app (npm run build)");
     const started = Date.now();

@@ -1,15 +1,15 @@
 // SIGTERM (a deploy, a scale-down) while work is in flight: the worker finishes the job it holds before it exits,
 // and the web process stops taking connections but answers the request it is reading. Both run as the real
-// processes (the commands of `npm run worker` and `npm start`), the way they are deployed.
+// processes (the commands of `npm run worker` and `npm start`, over the production build), the way they are deployed.
 import { randomUUID } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { Queue } from "bullmq";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { prisma } from "~/db.server";
 import { COMMISSIONS_QUEUE, createRedis, INBOX_QUEUE, inboxJobId, settleJobId, type SettleCreatorPeriodJob } from "~/queues.server";
-import { ensureSharedProductionBuild } from "../support/e2e-app";
+import { ensureSharedProductionBuild, packageScriptCommand } from "../support/e2e-app";
 import { freePort, startService, type Service } from "../support/processes";
 import { createTestCreator, createTestShop } from "../helpers/factories";
 import { sampleOrder } from "../helpers/shopify-samples";
@@ -22,8 +22,11 @@ const services: Service[] = [];
 // The package scripts' commands run directly: npm, on SIGTERM, passes the signal on and then kills itself with it,
 // so its exit would not say how the process it ran ended.
 const NODE = join(ROOT, "node_modules", ".bin", "node");
-const WORKER_ARGS = ["--import", "tsx", "app/worker.server.ts"]; // npm run worker
-const WEB_ARGS = ["app/web.server.ts", "build/server/index.js"]; // npm start
+const WORKER = packageScriptCommand("worker");
+const WEB = packageScriptCommand("start");
+
+// Web and worker run from build/ (build/server, build/worker), built here when the sources are newer.
+beforeAll(() => ensureSharedProductionBuild(ROOT, "auto"), 300_000);
 
 afterAll(async () => {
   await Promise.all(services.map((service) => service.stop(5_000)));
@@ -48,7 +51,7 @@ async function workerBusyWithASettlement(extraEnv: Record<string, string> = {}) 
   const period = await periodToSettle();
   const connection = createRedis({ failFast: false });
   const queue = new Queue<SettleCreatorPeriodJob>(COMMISSIONS_QUEUE, { connection, prefix: QUEUE_PREFIX });
-  const worker = startService({ name: "worker", command: NODE, args: WORKER_ARGS, cwd: ROOT, env: { ...appEnv, ...extraEnv, CREATOR_LEDGER_PROCESS: "worker" } });
+  const worker = startService({ name: "worker", command: NODE, args: WORKER.args, cwd: ROOT, env: { ...appEnv, ...extraEnv, ...WORKER.env } });
   services.push(worker);
   await worker.waitForLine(/worker started/, 60_000);
 
@@ -133,10 +136,9 @@ function connects(port: number): Promise<void> {
 
 describe("the web process on SIGTERM", () => {
   it("refuses new connections but answers the request it is reading", async () => {
-    await ensureSharedProductionBuild(ROOT, "auto");
     const shop = await createTestShop();
     const port = await freePort();
-    const web = startService({ name: "web", command: NODE, args: WEB_ARGS, cwd: ROOT, env: { ...appEnv, PORT: String(port) } });
+    const web = startService({ name: "web", command: NODE, args: WEB.args, cwd: ROOT, env: { ...appEnv, ...WEB.env, PORT: String(port) } });
     services.push(web);
     await web.waitForLine(/web listening on/, 60_000);
 

@@ -3,7 +3,17 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { runCommand } from "./processes";
 
-const SOURCES = ["app", "public", "vite.config.ts", "package.json", "package-lock.json", "tsconfig.json"];
+const SOURCES = [
+  "app",
+  "public",
+  "vite.config.ts",
+  "vite.worker.config.ts",
+  "package.json",
+  "package-lock.json",
+  "tsconfig.json",
+];
+/** What `npm run build` writes last of each part: the web server's build and the worker's. */
+const OUTPUTS = [join("build", "server", "index.js"), join("build", "worker", "index.js")];
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;
@@ -20,9 +30,9 @@ function newestMtime(path: string): number {
 }
 
 export function buildIsFresh(root: string): boolean {
-  const output = join(root, "build", "server", "index.js");
-  if (!existsSync(output) || !existsSync(join(root, "build", "client"))) return false;
-  const built = statSync(output).mtimeMs;
+  const outputs = OUTPUTS.map((output) => join(root, output));
+  if (!outputs.every((output) => existsSync(output)) || !existsSync(join(root, "build", "client"))) return false;
+  const built = Math.min(...outputs.map((output) => statSync(output).mtimeMs));
   return SOURCES.every((source) => newestMtime(join(root, source)) <= built);
 }
 
@@ -31,7 +41,7 @@ export function buildIsFresh(root: string): boolean {
  */
 export async function ensureProductionBuild(root: string, mode: "auto" | "always" | "never" = "auto"): Promise<"reused" | "built"> {
   if (mode === "never" || (mode === "auto" && buildIsFresh(root))) {
-    if (!existsSync(join(root, "build", "server", "index.js"))) throw new Error("build/ is missing: run npm run build");
+    if (!OUTPUTS.every((output) => existsSync(join(root, output)))) throw new Error("build/ is missing: run npm run build");
     return "reused";
   }
   await runCommand("npm", ["--silent", "run", "build"], { cwd: root, env: { ...process.env, NODE_ENV: "production" }, timeoutMs: 180_000 });

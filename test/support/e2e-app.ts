@@ -1,7 +1,7 @@
-// The whole app for the browser end-to-end tests (test/e2e/*.e2e.test.ts): web (`npm start`, production build) and
-// worker (`npm run worker`) as child processes against a database of their own, created next to the test database
-// (the worker sweeps every shop's inbox: sharing the database would let it process other test files' events); the
-// store simulator and the admin harness in this process; Chromium driving the harness.
+// The whole app for the browser end-to-end tests (test/e2e/*.e2e.test.ts): web (`npm start`) and worker
+// (`npm run worker`) over the production build, as child processes against a database of their own, created next to
+// the test database (the worker sweeps every shop's inbox: sharing the database would let it process other test
+// files' events); the store simulator and the admin harness in this process; Chromium driving the harness.
 //
 // Each test file gets its own shop, database, queue prefix, ports and artifacts folder
 // (test/artifacts/e2e/<name>/: screenshots and process logs), so that e2e files can run side by side.
@@ -26,6 +26,23 @@ export const E2E_API_KEY = "e2e-api-key";
 export const E2E_SCOPES = "read_orders,read_discounts,write_discounts,read_customers,read_products";
 
 type BuildMode = "auto" | "always" | "never";
+
+/**
+ * A package script of the form `[NAME=value …] node <arguments>` (`start`, `worker`) as node arguments and
+ * environment, for callers that run the process directly rather than through npm (npm, on SIGTERM, passes the signal
+ * on and kills itself with it, so its exit would not say how the process it ran ended; and its pid is npm's).
+ */
+export function packageScriptCommand(script: "start" | "worker"): { args: string[]; env: Record<string, string> } {
+  const scripts = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+  const words = scripts[script]?.trim().split(/\s+/) ?? [];
+  const env: Record<string, string> = {};
+  while (/^[A-Z_][A-Z0-9_]*=/.test(words[0] ?? "")) {
+    const [name, ...value] = words.shift()!.split("=");
+    env[name!] = value.join("=");
+  }
+  if (words.shift() !== "node") throw new Error(`npm run ${script} is not a node command: ${scripts[script]}`);
+  return { args: words, env };
+}
 
 export interface E2eAppOptions {
   /** Names the artifacts folder (test/artifacts/e2e/<name>/). */

@@ -26,6 +26,7 @@ import {
 import { createRedis, STATEMENTS_QUEUE, statementsJobId, type StatementsJob } from "~/queues.server";
 import { deliverStatement, resendStatement } from "~/services/deliver-statement.server";
 import { loadStatementSubject, prepareStatement } from "~/services/prepare-statement.server";
+import { previewStatement } from "~/services/preview-statement.server";
 import { sendPeriodStatements } from "~/services/send-period-statements.server";
 import { createStatementMailer, type StatementMailer } from "~/utils/mailer.server";
 import { startMailSink, type MailSink, type SinkMessage } from "./mail-sink/mail-sink";
@@ -220,6 +221,10 @@ describe("a creator's statement", () => {
     expect(message!.text).toContain("€92.01"); // 100.01 × 0.92 = 92.0092
     const statement = await prisma.statement.findFirstOrThrow({ where: { creatorId: eva.id } });
     expect([statement.payoutCurrency, statement.fxRate.toFixed(), statement.closingPayoutMinor]).toEqual(["EUR", "0.92", 9_201n]);
+    // The merchant's preview shows the statement as generated, at its locked rate.
+    const preview = await previewStatement(shop.id, eva.id, MARCH);
+    expect(preview).toMatchObject({ ok: true, generated: true, payoutCurrency: "EUR", fxRate: "0.92" });
+    expect(preview!.ok && preview!.html).toContain("€92.01");
 
     // A newer rate changes statements generated from now on, not this one: a resend shows the locked rate.
     await addExchangeRate(shop.id, "USD", { currencyCode: "EUR", rate: "0.95" });
@@ -399,6 +404,34 @@ describe("exactly once", () => {
     const outcomes = await Promise.all([1, 2, 3].map(() => deliverStatement(mailer, { shopId: shop.id, creatorId: ada.id, periodKey: MARCH })));
     expect(outcomes.map((outcome) => outcome!.outcome).sort()).toEqual(["ALREADY_SENT", "ALREADY_SENT", "SENT"]);
     expect(messagesTo("ada.race@example.com")).toHaveLength(1);
+  });
+
+  it("a sender whose lock connection is lost mid-send fails without crashing, and the statement is not sent again", async () => {
+    const { shop, ada } = await adaInMarch();
+    await prisma.creator.update({ where: { id: ada.id }, data: { email: "ada.lost@example.com" } });
+    const key = `statement:${shop.id}:${ada.id}:${MARCH}`;
+    // PostgreSQL ends the connection holding the lock (a restart, idle_session_timeout) once SMTP has the message.
+    const losing: StatementMailer = {
+      fromAddress: mailer.fromAddress,
+      close: () => undefined,
+      async send(message) {
+        const sent = await mailer.send(message);
+        const [ended] = await prisma.$queryRaw<{ terminated: boolean }[]>`
+          SELECT pg_terminate_backend(pid) AS terminated FROM pg_locks
+          WHERE locktype = 'advisory' AND objsubid = 1 AND granted
+            AND ((classid::bigint << 32) | objid::bigint) = hashtextextended(${key}, 0)`;
+        expect(ended).toEqual({ terminated: true });
+        return sent;
+      },
+    };
+    await expect(deliverStatement(losing, { shopId: shop.id, creatorId: ada.id, periodKey: MARCH })).rejects.toThrow();
+    expect(messagesTo("ada.lost@example.com")).toHaveLength(1);
+    expect((await deliveriesOf(ada.id)).map((delivery) => delivery.status)).toEqual(["SENDING"]);
+
+    // The next sender gets the lock at once, and finds a send that was never recorded.
+    expect(await deliverStatement(mailer, { shopId: shop.id, creatorId: ada.id, periodKey: MARCH })).toMatchObject({ outcome: "UNCONFIRMED" });
+    expect(messagesTo("ada.lost@example.com")).toHaveLength(1);
+    expect((await deliveriesOf(ada.id)).map((delivery) => delivery.status)).toEqual(["UNCONFIRMED"]);
   });
 
   it("a resend is explicit, logged as its own delivery, and a double submit sends once", async () => {

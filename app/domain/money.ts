@@ -13,9 +13,17 @@ function currencyFormatter(locale: string, currencyCode: string): Intl.NumberFor
   return formatter;
 }
 
+const exponents = new Map<string, number>();
+
 /** Digits after the decimal point of a currency's minor unit (USD 2, JPY 0, KWD 3), from ISO 4217 via Intl. */
 export function currencyExponent(currencyCode: string): number {
-  return currencyFormatter("en", currencyCode).resolvedOptions().maximumFractionDigits!;
+  // resolvedOptions() builds a new object on every call; a statement converts and formats each amount through here.
+  let exponent = exponents.get(currencyCode);
+  if (exponent === undefined) {
+    exponent = currencyFormatter("en", currencyCode).resolvedOptions().maximumFractionDigits!;
+    exponents.set(currencyCode, exponent);
+  }
+  return exponent;
 }
 
 /** Shopify sends amounts as decimal strings ("414.95"); money inside the app is integer minor units. */

@@ -17,11 +17,12 @@ export function converted(statement: Statement): boolean {
 
 export const money = (minor: bigint, currency: string) => formatMoney(minor, currency);
 
+// Built once: an Intl.DateTimeFormat costs more to build than the dozens of dates a statement formats with it.
+const DAY_LABEL = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", year: "numeric", timeZone: "UTC" });
+
 /** "Nov 3, 2026" for "2026-11-03". */
 export function dayLabel(date: string): string {
-  return new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", year: "numeric", timeZone: "UTC" }).format(
-    new Date(`${date}T00:00:00Z`),
-  );
+  return DAY_LABEL.format(new Date(`${date}T00:00:00Z`));
 }
 
 export function subject(document: StatementDocument): string {

@@ -1,5 +1,5 @@
-import PDFDocument from "pdfkit";
 import type { StatementDocument } from "~/domain/statements/statement-document";
+import { createPdfDocument } from "./pdf-standard-fonts.server";
 import { converted, dayLabel, greeting, lineDetail, money, rateSentence, STATUS_LABELS, subject, summaryRows, type SummaryRow } from "./statement-format";
 
 /*
@@ -27,7 +27,10 @@ const AMOUNT_X = LEFT + WIDTH - AMOUNT_WIDTH;
 
 export async function renderStatementPdf(document: StatementDocument): Promise<Buffer> {
   const { statement } = document;
-  const pdf = new PDFDocument({ size: "A4", margin: LEFT, info: { Title: printable(subject(document)), Author: printable(document.shopName) } });
+  const pdf = createPdfDocument({ size: "A4", margin: LEFT, info: { Title: printable(subject(document)), Author: printable(document.shopName) } }, [
+    "Helvetica",
+    "Helvetica-Bold",
+  ]);
   const chunks: Buffer[] = [];
   pdf.on("data", (chunk: Buffer) => chunks.push(chunk));
   const finished = new Promise<Buffer>((resolve, reject) => {

@@ -1,5 +1,4 @@
-import { Prisma, type StatementDeliveryKind, type StatementSkipReason } from "@prisma/client";
-import { prisma } from "~/db.server";
+import type { StatementDeliveryKind, StatementSkipReason } from "@prisma/client";
 import {
   decideOriginalDelivery,
   nextAttempt,
@@ -10,22 +9,23 @@ import {
 } from "~/domain/statements/delivery-rules";
 import type { StatementDocument } from "~/domain/statements/statement-document";
 import { composeStatementMessage } from "~/emails/statement-message.server";
-import { getStatementSettings } from "~/models/statements.server";
+import { getStatementSettings, type StatementSettingsView } from "~/models/statements.server";
 import { logger } from "~/utils/logger.server";
 import type { StatementMailer } from "~/utils/mailer.server";
 import { loadStatementSubject, prepareStatement, type StatementSubject } from "./prepare-statement.server";
+import { isUniqueViolation, withStatementLock, type LockedStatementStore, type NewStatementRow } from "./statement-lock.server";
 
 /*
  * Sending a creator's statement exactly once.
  *
- * Every send happens while holding a Postgres advisory lock on (shop, creator, period), taken by a transaction that
- * stays open for the send and is released when it ends — or when the process dies and Postgres drops its
- * connection. Under the lock: the attempt is recorded as SENDING (committed on its own, before anything goes to
- * SMTP, with the Message-ID it will carry), the message is sent, and the attempt is marked SENT, FAILED (refused or
- * never handed over: safe to try again) or UNCONFIRMED (lost mid-send). A SENDING attempt found by the next holder of
- * the lock means its sender died between sending and recording: it becomes UNCONFIRMED and nothing is sent — a
- * creator never gets a period's statement twice by accident, across job retries, crashes and redeploys. Only an
- * explicit Resend sends an already delivered statement again, as a delivery of its own.
+ * Every send happens while holding a Postgres advisory lock on (shop, creator, period), on a connection that keeps
+ * it until the outcome is recorded — or until the process dies and Postgres drops the connection and the lock with
+ * it (statement-lock.server.ts). Under the lock: the attempt is recorded as SENDING (committed on its own, before
+ * anything goes to SMTP, with the Message-ID it will carry), the message is sent, and the attempt is marked SENT,
+ * FAILED (refused or never handed over: safe to try again) or UNCONFIRMED (lost mid-send). A SENDING attempt found
+ * by the next holder of the lock means its sender died between sending and recording: it becomes UNCONFIRMED and
+ * nothing is sent — a creator never gets a period's statement twice by accident, across job retries, crashes and
+ * redeploys. Only an explicit Resend sends an already delivered statement again, as a delivery of its own.
  */
 
 export type DeliveryOutcome =
@@ -44,44 +44,24 @@ export interface DeliveryRequest {
   now?: Date;
 }
 
-/** How long a sender waits for another one sending the same statement, before giving up (the job retries). */
-const LOCK_WAIT = "120s";
-const SEND_TIMEOUT_MS = 5 * 60_000;
+/** The shop's statement settings a message needs (its sender name, Reply-To and logo). */
+export type StatementSenderSettings = Pick<StatementSettingsView, "fromName" | "replyTo" | "logoUrl">;
 
-async function withStatementLock<T>(subject: StatementSubject, work: () => Promise<T>): Promise<T> {
-  const key = `statement:${subject.shop.id}:${subject.creator.id}:${subject.period.key}`;
-  return prisma.$transaction(
-    async (tx) => {
-      await tx.$executeRaw`SELECT set_config('lock_timeout', ${LOCK_WAIT}, true)`;
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
-      // The lock is all this transaction does: what the work writes is committed at once, on other connections.
-      return work();
-    },
-    { timeout: SEND_TIMEOUT_MS, maxWait: 30_000 },
-  );
+/**
+ * What a period's run reads once for all its creators rather than once per creator: the shop's settings as the run
+ * started, and when the shop's statements began (read, or set by its first statement, at most once per run).
+ */
+export interface RunContext {
+  settings: StatementSenderSettings;
+  historyCutoff: () => Promise<Date>;
 }
 
+const lockOf = (subject: StatementSubject) => ({ shopId: subject.shop.id, creatorId: subject.creator.id, periodKey: subject.period.key });
+
 /** A skip is logged once: again only when the reason changed since the creator's last delivery for the period. */
-async function recordSkip(subject: StatementSubject, reason: StatementSkipReason, payoutCurrency: string, requestedBy: string | null) {
+async function recordSkip(store: LockedStatementStore, reason: StatementSkipReason, payoutCurrency: string, requestedBy: string | null) {
   const text = skipReasonText(reason, { payoutCurrency });
-  const latest = await prisma.statementDelivery.findFirst({
-    where: { shopId: subject.shop.id, creatorId: subject.creator.id, periodKey: subject.period.key },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-  });
-  if (!(latest?.status === "SKIPPED" && latest.skipReason === reason)) {
-    await prisma.statementDelivery.create({
-      data: {
-        shopId: subject.shop.id,
-        creatorId: subject.creator.id,
-        periodKey: subject.period.key,
-        status: "SKIPPED",
-        skipReason: reason,
-        error: text,
-        requestedBy,
-        finishedAt: new Date(),
-      },
-    });
-  }
+  await store.recordSkip({ reason, text, requestedBy });
   return { outcome: "SKIPPED" as const, reason, text };
 }
 
@@ -101,12 +81,14 @@ function errorFacts(error: unknown): SmtpErrorFacts & { message: string } {
  */
 async function sendAttempt(
   mailer: StatementMailer,
+  store: LockedStatementStore,
   subject: StatementSubject,
-  statement: { id: string; document: StatementDocument },
+  /** `unsaved`: a statement generated now, written with this attempt. */
+  statement: { id: string; document: StatementDocument; unsaved?: NewStatementRow },
   attempt: { number: number; kind: StatementDeliveryKind; requestedBy: string | null; requestKey: string | null },
+  settings: StatementSenderSettings,
 ): Promise<DeliveryOutcome> {
   const to = subject.creator.email!.trim();
-  const settings = await getStatementSettings(subject.shop.id);
   const messageId = statementMessageId(statement.id, attempt.number, mailer.fromAddress);
   const message = await composeStatementMessage(statement.document, {
     messageId,
@@ -118,21 +100,10 @@ async function sendAttempt(
     statementId: statement.id,
   });
 
-  const delivery = await prisma.statementDelivery.create({
-    data: {
-      shopId: subject.shop.id,
-      creatorId: subject.creator.id,
-      periodKey: subject.period.key,
-      statementId: statement.id,
-      kind: attempt.kind,
-      status: "SENDING",
-      attempt: attempt.number,
-      messageId,
-      toEmail: to,
-      requestedBy: attempt.requestedBy,
-      requestKey: attempt.requestKey,
-    },
-  });
+  const sending = { kind: attempt.kind, attempt: attempt.number, messageId, toEmail: to, requestedBy: attempt.requestedBy, requestKey: attempt.requestKey };
+  const deliveryId = statement.unsaved
+    ? await store.insertStatementWithAttempt(statement.unsaved, sending)
+    : await store.insertSendingAttempt(statement.id, sending);
 
   let sent: { response: string };
   try {
@@ -140,20 +111,14 @@ async function sendAttempt(
   } catch (error) {
     const facts = errorFacts(error);
     const status = smtpFailureOutcome(facts);
-    await prisma.statementDelivery.update({
-      where: { id: delivery.id },
-      data: { status, error: facts.message.slice(0, 2_000), finishedAt: new Date() },
-    });
-    logger.warn({ deliveryId: delivery.id, status, code: facts.code, responseCode: facts.responseCode }, "statement not sent");
-    return status === "FAILED" ? { outcome: "FAILED", deliveryId: delivery.id, error: facts.message } : { outcome: "UNCONFIRMED", deliveryId: delivery.id };
+    await store.markNotSent(deliveryId, status, facts.message.slice(0, 2_000));
+    logger.warn({ deliveryId, status, code: facts.code, responseCode: facts.responseCode }, "statement not sent");
+    return status === "FAILED" ? { outcome: "FAILED", deliveryId, error: facts.message } : { outcome: "UNCONFIRMED", deliveryId };
   }
   // SENDING or, had another holder marked it while this one outlived its lock, UNCONFIRMED: either way it went out.
-  await prisma.statementDelivery.update({
-    where: { id: delivery.id },
-    data: { status: "SENT", smtpResponse: sent.response.slice(0, 1_000), error: null, finishedAt: new Date() },
-  });
-  logger.info({ deliveryId: delivery.id, messageId }, "statement sent");
-  return { outcome: "SENT", deliveryId: delivery.id, messageId };
+  await store.markSent(deliveryId, sent.response.slice(0, 1_000));
+  logger.info({ deliveryId, messageId }, "statement sent");
+  return { outcome: "SENT", deliveryId, messageId };
 }
 
 const STOPPED_SENDER =
@@ -166,31 +131,35 @@ const STOPPED_SENDER =
 export async function deliverStatement(mailer: StatementMailer, request: DeliveryRequest): Promise<DeliveryOutcome | null> {
   const subject = await loadStatementSubject(request.shopId, request.creatorId, request.periodKey);
   if (!subject) return null;
-  const requestedBy = request.requestedBy ?? null;
-  return withStatementLock(subject, async () => {
-    const prepared = await prepareStatement(subject, { generate: true, now: request.now });
-    if (!prepared.ok) return recordSkip(subject, prepared.skipReason, prepared.payoutCurrency, requestedBy);
-    const statement = { id: prepared.row!.id, document: prepared.document };
+  return deliverStatementTo(mailer, subject, { requestedBy: request.requestedBy ?? null, now: request.now });
+}
 
-    const attempts = await prisma.statementDelivery.findMany({
-      where: { statementId: statement.id },
-      select: { id: true, kind: true, status: true, attempt: true },
-    });
-    const decision = decideOriginalDelivery(attempts);
+/** deliverStatement for a subject already loaded: a run's creators, with what the run read once for them all. */
+export async function deliverStatementTo(
+  mailer: StatementMailer,
+  subject: StatementSubject,
+  options: { requestedBy: string | null; now?: Date; run?: RunContext },
+): Promise<DeliveryOutcome> {
+  const { requestedBy, run } = options;
+  return withStatementLock(lockOf(subject), async (store) => {
+    const prepared = await prepareStatement(subject, { generate: true, store, now: options.now, historyCutoff: run?.historyCutoff });
+    if (!prepared.ok) return recordSkip(store, prepared.skipReason, prepared.payoutCurrency, requestedBy);
+    const statement = { id: prepared.unsaved?.id ?? prepared.row!.id, document: prepared.document, unsaved: prepared.unsaved };
+
+    const decision = decideOriginalDelivery(prepared.attempts);
     switch (decision.action) {
       case "ALREADY_SENT":
         return { outcome: "ALREADY_SENT" };
       case "UNCONFIRMED":
         return { outcome: "UNCONFIRMED", deliveryId: null };
       case "MARK_UNCONFIRMED":
-        await prisma.statementDelivery.updateMany({
-          where: { id: { in: decision.deliveryIds }, status: "SENDING" },
-          data: { status: "UNCONFIRMED", error: STOPPED_SENDER, finishedAt: new Date() },
-        });
+        await store.markStoppedUnconfirmed(decision.deliveryIds, STOPPED_SENDER);
         logger.warn({ deliveryIds: decision.deliveryIds }, "statement delivery unconfirmed: its sender stopped mid-send");
         return { outcome: "UNCONFIRMED", deliveryId: decision.deliveryIds[0] ?? null };
-      case "SEND":
-        return sendAttempt(mailer, subject, statement, { number: decision.attempt, kind: "ORIGINAL", requestedBy, requestKey: null });
+      case "SEND": {
+        const settings = run?.settings ?? (await getStatementSettings(subject.shop.id));
+        return sendAttempt(mailer, store, subject, statement, { number: decision.attempt, kind: "ORIGINAL", requestedBy, requestKey: null }, settings);
+      }
     }
   });
 }
@@ -212,34 +181,28 @@ export async function resendStatement(
   const subject = await loadStatementSubject(request.shopId, request.creatorId, request.periodKey);
   if (!subject) return null;
   const requestedBy = request.requestedBy ?? null;
-  return withStatementLock(subject, async (): Promise<ResendOutcome> => {
-    const earlier = await prisma.statementDelivery.findUnique({
-      where: { shopId_requestKey: { shopId: subject.shop.id, requestKey: request.requestKey } },
-    });
+  return withStatementLock(lockOf(subject), async (store): Promise<ResendOutcome> => {
+    const earlier = await store.deliveryForRequest(request.requestKey);
     if (earlier) return { outcome: "DUPLICATE", deliveryId: earlier.id };
-    const row = await prisma.statement.findUnique({
-      where: { shopId_creatorId_periodKey: { shopId: subject.shop.id, creatorId: subject.creator.id, periodKey: subject.period.key } },
-    });
-    if (!row) return { outcome: "NOT_GENERATED" };
+    if (!(await store.statementWithAttempts())) return { outcome: "NOT_GENERATED" };
     // The creator's opt-out and the shop's exclusion hold for resends too.
-    const prepared = await prepareStatement(subject, { generate: true, now: request.now });
-    if (!prepared.ok) return recordSkip(subject, prepared.skipReason, prepared.payoutCurrency, requestedBy);
-    const attempts = await prisma.statementDelivery.findMany({ where: { statementId: row.id }, select: { attempt: true } });
+    const prepared = await prepareStatement(subject, { generate: true, store, now: request.now });
+    if (!prepared.ok) return recordSkip(store, prepared.skipReason, prepared.payoutCurrency, requestedBy);
+    const settings = await getStatementSettings(subject.shop.id);
     try {
-      return await sendAttempt(mailer, subject, { id: row.id, document: prepared.document }, {
-        number: nextAttempt(attempts),
-        kind: "RESEND",
-        requestedBy,
-        requestKey: request.requestKey,
-      });
+      return await sendAttempt(
+        mailer,
+        store,
+        subject,
+        { id: prepared.row!.id, document: prepared.document },
+        { number: nextAttempt(prepared.attempts), kind: "RESEND", requestedBy, requestKey: request.requestKey },
+        settings,
+      );
     } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-        const again = await prisma.statementDelivery.findUniqueOrThrow({
-          where: { shopId_requestKey: { shopId: subject.shop.id, requestKey: request.requestKey } },
-        });
-        return { outcome: "DUPLICATE", deliveryId: again.id };
-      }
-      throw error;
+      if (!isUniqueViolation(error)) throw error;
+      const again = await store.deliveryForRequest(request.requestKey);
+      if (!again) throw error;
+      return { outcome: "DUPLICATE", deliveryId: again.id };
     }
   });
 }

@@ -1,9 +1,10 @@
 import { prisma } from "~/db.server";
 import { latestClosedPeriod, statementCutoff, statementPeriodByKey, type StatementPeriod } from "~/domain/statements/statement-periods";
-import { DEFAULT_STATEMENT_SETTINGS } from "~/models/statements.server";
+import { DEFAULT_STATEMENT_SETTINGS, getStatementSettings, statementHistoryCutoff } from "~/models/statements.server";
 import { logger } from "~/utils/logger.server";
 import type { StatementMailer } from "~/utils/mailer.server";
-import { deliverStatement, type DeliveryOutcome } from "./deliver-statement.server";
+import { deliverStatementTo, type DeliveryOutcome, type RunContext } from "./deliver-statement.server";
+import { loadPeriodStatementSubjects } from "./prepare-statement.server";
 
 export interface PeriodSendSummary {
   creators: number;
@@ -38,14 +39,13 @@ export async function ensureStatementRun(shopId: string, period: StatementPeriod
 }
 
 /*
- * How many of a run's creators are handled at once. Each holds a database connection for its whole send (the
- * transaction behind its advisory lock) and needs a second one for what it records, out of the process's pool of
- * 10 (node-postgres' default, shared with the other workers) — and the statements worker runs two jobs at once: 2 ×
- * 4 transactions leave connections for the rest. More would not go faster anyway: with SMTP connections pooled,
- * rendering the PDF is the bottleneck, and it takes the one JavaScript thread. At most the mailer's 5 pooled SMTP
- * connections, so a creator's send does not wait for another's.
+ * How many of a run's creators are handled at once. Each holds a connection of the statement senders' own pool for
+ * its lock, for its whole send (statement-lock.server.ts: 16 per process, for the statements worker's two jobs at
+ * once), and its ledger reads take Prisma's pool for a moment. Rendering takes the one JavaScript thread, so more
+ * at once only overlap more round trips (PostgreSQL, SMTP); at most the mailer's pooled SMTP connections, so a
+ * creator's send does not wait for another's.
  */
-const CREATORS_AT_ONCE = 4;
+const CREATORS_AT_ONCE = 8;
 
 type Handled = { outcome: DeliveryOutcome | null } | { error: Error };
 
@@ -76,25 +76,39 @@ export async function sendPeriodStatements(
   request: { shopId: string; periodKey: string; requestedBy?: string | null; lastAttempt?: boolean; now?: Date },
 ): Promise<PeriodSendSummary | null> {
   const now = request.now ?? new Date();
-  const shop = await prisma.shop.findFirst({ where: { id: request.shopId, uninstalledAt: null }, select: { id: true, timezone: true } });
+  const shop = await prisma.shop.findFirst({
+    where: { id: request.shopId, uninstalledAt: null },
+    select: { id: true, name: true, currencyCode: true, timezone: true },
+  });
   if (!shop) return null;
   const period = statementPeriodByKey(request.periodKey, shop.timezone);
   if (!period) return null;
   if (!statementsDue(period, shop.timezone, now)) throw new Error(`The period ${period.key} has not closed for statements yet`);
   await ensureStatementRun(shop.id, period);
 
-  const creators = await prisma.creator.findMany({ where: { shopId: shop.id }, orderBy: { id: "asc" }, select: { id: true } });
-  const handled = await mapWithConcurrency(creators, CREATORS_AT_ONCE, async (creator): Promise<Handled> => {
+  const subjects = await loadPeriodStatementSubjects(shop, period);
+  let historyCutoff: Promise<Date> | undefined;
+  const run: RunContext = {
+    settings: await getStatementSettings(shop.id),
+    // Read (or set, by the shop's first statement) when the first statement is generated, not before: a run that
+    // generates none leaves it unset, as a creator-by-creator send would.
+    historyCutoff: () =>
+      (historyCutoff ??= statementHistoryCutoff(shop.id, now).catch((error: unknown) => {
+        historyCutoff = undefined; // the next creator asks again
+        throw error;
+      })),
+  };
+  const handled = await mapWithConcurrency(subjects, CREATORS_AT_ONCE, async (subject): Promise<Handled> => {
     try {
-      return { outcome: await deliverStatement(mailer, { shopId: shop.id, creatorId: creator.id, periodKey: period.key, requestedBy: request.requestedBy, now }) };
+      return { outcome: await deliverStatementTo(mailer, subject, { requestedBy: request.requestedBy ?? null, now, run }) };
     } catch (error) {
-      logger.error({ err: error, shopId: shop.id, creatorId: creator.id, periodKey: period.key }, "statement could not be handled");
+      logger.error({ err: error, shopId: shop.id, creatorId: subject.creator.id, periodKey: period.key }, "statement could not be handled");
       return { error: error as Error };
     }
   });
 
   // Tallied in creator order, whatever order the sends finished in: the first error is the first creator's.
-  const summary: PeriodSendSummary = { creators: creators.length, sent: 0, alreadySent: 0, skipped: 0, unconfirmed: 0, failed: 0, errors: 0, firstError: null };
+  const summary: PeriodSendSummary = { creators: subjects.length, sent: 0, alreadySent: 0, skipped: 0, unconfirmed: 0, failed: 0, errors: 0, firstError: null };
   for (const result of handled) {
     if ("error" in result) {
       summary.errors += 1;

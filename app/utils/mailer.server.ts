@@ -47,7 +47,7 @@ const TIMEOUTS = { connectionTimeout: 20_000, greetingTimeout: 20_000, socketTim
  * reaches the caller as before, so a message lost mid-send is still reported (and recorded as unconfirmed), never
  * sent again behind the caller's back.
  */
-const POOL = { pool: true, maxConnections: 5, maxMessages: 100 } as const;
+const POOL = { pool: true, maxConnections: 8, maxMessages: 100 } as const;
 
 export function createStatementMailer(transport: string | SMTPTransportOptions, fromAddress: string): StatementMailer {
   const options: SMTPPool.Options = typeof transport === "string" ? { url: transport, ...TIMEOUTS, ...POOL } : { ...TIMEOUTS, ...transport, ...POOL };

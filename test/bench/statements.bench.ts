@@ -1,7 +1,8 @@
 // Statements: `statementCreators` creators, each with a retainer and a commission in last month, and last month's
 // statement run as the merchant's "Send now" starts it — a job on the statements queue, handled by the worker
 // process (render the PDF and CSV, send over SMTP, record the delivery) — to a local SMTP server in this process
-// that accepts and counts every message. Measured from the enqueue to the run's completion.
+// that accepts and counts every message. Measured from the enqueue to the run's completion. BENCH_STATEMENT_CREATORS
+// sets how many creators (default: the size's).
 import { SMTPServer } from "smtp-server";
 import { Queue } from "bullmq";
 import type { AddressInfo } from "node:net";
@@ -42,7 +43,9 @@ async function countingSmtpServer(): Promise<{ url: string; received: () => numb
 
 export async function benchStatements(context: BenchContext): Promise<Measurement[]> {
   const { sizes, log } = context;
-  const creators = sizes.statementCreators;
+  // BENCH_STATEMENT_CREATORS=10000: the full size's 10k statements without the rest of the full size.
+  const creators = Number(process.env.BENCH_STATEMENT_CREATORS ?? sizes.statementCreators);
+  if (!Number.isInteger(creators) || creators < 1) throw new Error(`BENCH_STATEMENT_CREATORS must be a positive whole number, not ${process.env.BENCH_STATEMENT_CREATORS}`);
   const shop = await createBenchShop("statements", TIMEZONE);
   // Installed now, after the period ended: the worker's scheduled sweep leaves the period alone, so the run
   // measured is the one queued below.

@@ -1,6 +1,7 @@
 // Daily rollups against an independent recomputation: random shops' orders, attributions, clicks, ledger entries
 // and costs go in through Prisma (so the database triggers note the changes), `refreshShopRollups` rebuilds, and
-// every rollup row must equal what a plain reading of the facts says, before and after the facts change.
+// every rollup row must equal what a plain reading of the facts says, before and after the facts change. The monthly
+// rollups must be those days summed per month, and a range read through them the same as the range's days.
 import { randomUUID } from "node:crypto";
 import { tz } from "@date-fns/tz";
 import type { ReviewStatus } from "@prisma/client";
@@ -9,9 +10,11 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { prisma } from "~/db.server";
 import { creatorRollupTotals, dailySeries, regionDailyTotals } from "~/models/creator-metrics.server";
+import { rollupTotalsByRange } from "~/models/leaderboard.server";
 import { refreshShopRollups, shopsWithRollupChanges } from "~/services/refresh-rollups.server";
 import { startReportingWorker } from "~/jobs/reporting-worker.server";
 import { createRedis, createReportingQueue } from "~/queues.server";
+import { emptyRollupTotals } from "~/domain/metrics/rollup-totals";
 import { createTestCreator, createTestShop } from "./helpers/factories";
 
 vi.hoisted(() => {
@@ -222,31 +225,90 @@ async function expectedRollups(shopId: string): Promise<Map<string, Row>> {
   return result;
 }
 
+const ROLLUP_FIELDS = {
+  clicks: "clicks",
+  orders: "orders",
+  net: "netRevenueMinor",
+  newCustomers: "newCustomers",
+  newNet: "newCustomerRevenueMinor",
+  commission: "commissionMinor",
+  fees: "feeMinor",
+  seeding: "seedingMinor",
+  cohort30: "cohortRevenue30Minor",
+  cohort90: "cohortRevenue90Minor",
+  cohort365: "cohortRevenue365Minor",
+} as const;
+
 async function actualRollups(shopId: string): Promise<Map<string, Row>> {
   const rows = await prisma.creatorDailyRollup.findMany({ where: { shopId } });
-  const fields = {
-    clicks: "clicks",
-    orders: "orders",
-    net: "netRevenueMinor",
-    newCustomers: "newCustomers",
-    newNet: "newCustomerRevenueMinor",
-    commission: "commissionMinor",
-    fees: "feeMinor",
-    seeding: "seedingMinor",
-    cohort30: "cohortRevenue30Minor",
-    cohort90: "cohortRevenue90Minor",
-    cohort365: "cohortRevenue365Minor",
-  } as const;
   return new Map(
     rows.map((row) => [
       `${row.creatorId}|${row.day.toISOString().slice(0, 10)}`,
       Object.fromEntries(
-        Object.entries(fields)
+        Object.entries(ROLLUP_FIELDS)
           .map(([name, column]) => [name, BigInt(row[column]).toString()] as const)
           .filter(([, value]) => value !== "0"),
       ),
     ]),
   );
+}
+
+/** The monthly rollups, keyed `creator|YYYY-MM-01` like the daily ones. */
+async function actualMonthlyRollups(shopId: string): Promise<Map<string, Row>> {
+  const rows = await prisma.creatorMonthlyRollup.findMany({ where: { shopId } });
+  return new Map(
+    rows.map((row) => [
+      `${row.creatorId}|${row.month.toISOString().slice(0, 10)}`,
+      Object.fromEntries(
+        Object.entries(ROLLUP_FIELDS)
+          .map(([name, column]) => [name, BigInt(row[column]).toString()] as const)
+          .filter(([, value]) => value !== "0"),
+      ),
+    ]),
+  );
+}
+
+/** Daily rows summed per creator and month. */
+function perMonth(days: Map<string, Row>): Map<string, Row> {
+  const months = new Map<string, Row>();
+  for (const [key, row] of days) {
+    const monthKey = `${key.slice(0, key.indexOf("|"))}|${key.slice(key.indexOf("|") + 1, key.indexOf("|") + 8)}-01`;
+    const sum = months.get(monthKey) ?? {};
+    for (const [field, value] of Object.entries(row)) sum[field] = (BigInt(sum[field] ?? "0") + BigInt(value)).toString();
+    months.set(monthKey, Object.fromEntries(Object.entries(sum).filter(([, value]) => value !== "0")));
+  }
+  return months;
+}
+
+/**
+ * Ranges read through the monthly rollups (whole months, months less some days, cohort cutoffs inside a month) equal
+ * the same ranges summed from the daily rollups alone, on days the cohort windows cut in different places. A creator
+ * with nothing left in a range may come back as zeros rather than absent: both mean nothing happened.
+ */
+async function expectRangesReadThroughMonthsToMatchDays(shop: { id: string; timezone: string }) {
+  const ranges = [
+    { from: "2026-02-20", to: "2026-04-30" },
+    { from: "2026-03-01", to: "2026-03-31" },
+    { from: "2026-03-05", to: "2026-04-09" },
+    { from: "2026-03-15", to: "2026-04-15" },
+    { from: "2026-04-02", to: "2026-04-03" },
+  ];
+  const withoutZeros = (totals: Map<string, unknown>) =>
+    JSON.stringify(
+      [...totals].filter(([, value]) => JSON.stringify(value, bigintText) !== JSON.stringify(emptyRollupTotals(), bigintText)).sort(([a], [b]) => a.localeCompare(b)),
+      bigintText,
+    );
+  for (const today of ["2026-03-20", "2026-04-10", "2026-05-15", "2026-06-20", "2027-03-10"]) {
+    const throughMonths = await rollupTotalsByRange(shop, ranges, { today });
+    for (const [index, range] of ranges.entries()) {
+      const fromDays = await creatorRollupTotals(shop, range, { today });
+      expect(withoutZeros(throughMonths[index]!), `${range.from}..${range.to} on ${today}`).toEqual(withoutZeros(fromDays));
+    }
+  }
+}
+
+function bigintText(_key: string, value: unknown) {
+  return typeof value === "bigint" ? value.toString() : value;
 }
 
 /** Rows whose facts all net to zero carry nothing: compare only what is non-zero. */
@@ -260,7 +322,10 @@ describe("daily rollups", () => {
       fc.asyncProperty(scenario, fc.array(fc.nat(), { minLength: 3, maxLength: 3 }), async (facts, picks) => {
         const { shop, creatorIds } = await seedShop(facts);
         await refreshShopRollups(prisma, shop.id);
-        expect(nonEmpty(await actualRollups(shop.id))).toEqual(nonEmpty(await expectedRollups(shop.id)));
+        const expected = await expectedRollups(shop.id);
+        expect(nonEmpty(await actualRollups(shop.id))).toEqual(nonEmpty(expected));
+        expect(nonEmpty(await actualMonthlyRollups(shop.id))).toEqual(nonEmpty(perMonth(expected)));
+        await expectRangesReadThroughMonthsToMatchDays(shop);
         expect(await prisma.rollupChange.count({ where: { shopId: shop.id } })).toBe(0);
 
         // Change facts the way the pipeline does: a refund lowers net, a cancellation, a re-attribution, a click
@@ -293,7 +358,11 @@ describe("daily rollups", () => {
         if (cost) await prisma.creatorCost.delete({ where: { id: cost.id } });
 
         await refreshShopRollups(prisma, shop.id);
-        expect(nonEmpty(await actualRollups(shop.id))).toEqual(nonEmpty(await expectedRollups(shop.id)));
+        const changed = await expectedRollups(shop.id);
+        expect(nonEmpty(await actualRollups(shop.id))).toEqual(nonEmpty(changed));
+        // The months follow the days they lost and gained: subtracted and added in the statements that rewrote them.
+        expect(nonEmpty(await actualMonthlyRollups(shop.id))).toEqual(nonEmpty(perMonth(changed)));
+        await expectRangesReadThroughMonthsToMatchDays(shop);
       }),
       { numRuns: 15 },
     );
@@ -358,7 +427,9 @@ describe("daily rollups", () => {
       await writeOrder(shop.id, [creator.id], { offsetMs: index * 7_200_000, creator: 0, rejected: false, cancelled: false, test: false, customer: index % 4, net: 1_000 + index, region: "US-NY", ledger: [100] }, index < 4);
     }
     await Promise.all([refreshShopRollups(prisma, shop.id), refreshShopRollups(prisma, shop.id), refreshShopRollups(prisma, shop.id)]);
-    expect(nonEmpty(await actualRollups(shop.id))).toEqual(nonEmpty(await expectedRollups(shop.id)));
+    const expected = await expectedRollups(shop.id);
+    expect(nonEmpty(await actualRollups(shop.id))).toEqual(nonEmpty(expected));
+    expect(nonEmpty(await actualMonthlyRollups(shop.id))).toEqual(nonEmpty(perMonth(expected)));
     expect(await shopsWithRollupChanges(prisma)).not.toContain(shop.id);
 
     const removedShopId = randomUUID();

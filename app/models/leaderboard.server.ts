@@ -16,12 +16,18 @@ import {
   type CreatorMetrics,
 } from "~/domain/metrics/creator-metrics";
 import { METRIC_COLUMNS, basisPointsDecimal, metricChangeCsv, rankLabel } from "~/domain/metrics/format-leaderboard";
-import { emptyRollupTotals, type DailyPoint, type RollupTotals } from "~/domain/metrics/rollup-totals";
+import {
+  COHORT_WINDOWS_DAYS,
+  emptyRollupTotals,
+  type DailyPoint,
+  type RollupTotals,
+} from "~/domain/metrics/rollup-totals";
 import { FUNNEL_STAGE_LABELS, PLATFORM_LABELS } from "~/domain/metrics/segment-labels";
 import { safeTimeZone } from "~/domain/time-zone";
 import { VERDICT_LABELS, type ExperimentSummary } from "~/domain/experiments";
 import { addDays as addCalendarDays, windowLength } from "~/domain/calendar-days";
-import { creatorRollupTotals, dailySeries, type ShopRef } from "~/models/creator-metrics.server";
+import { planRollupRead, type ReadSign, type RollupRead } from "~/domain/metrics/rollup-read-plan";
+import { dailySeries, shopToday, type DayRange, type ShopRef } from "~/models/creator-metrics.server";
 import { experimentSummariesByCreator } from "~/models/experiment.server";
 import { spreadsheetSafeText } from "~/domain/spreadsheet-text";
 
@@ -272,38 +278,41 @@ export async function leaderboard(
   options: { today?: string } = {},
 ): Promise<Leaderboard> {
   const earlier = previousRange(query.range);
-  const [creators, creatorCount] = await Promise.all([
-    prisma.creator.findMany({
-      where: { shopId: shop.id, ...segmentWhere(query.segments) },
-      select: {
-        id: true,
-        name: true,
-        platform: true,
-        funnelStage: true,
-        niche: true,
-        discountCodes: { select: { code: true }, orderBy: [{ createdAt: "asc" }, { code: "asc" }] },
-      },
-      orderBy: [{ name: "asc" }, { id: "asc" }],
-    }),
-    prisma.creator.count({ where: { shopId: shop.id } }),
-  ]);
-  if (creators.length === 0) return { range: query.range, previousRange: earlier, rows: [], creatorCount };
-
-  // Without filters every creator of the shop is listed: reading all rollups is cheaper than a list of ids.
-  const filtered = hasSegments(query.segments);
-  const creatorIds = creators.map((creator) => creator.id);
-  const scope = filtered ? { creatorIds } : {};
   const today = options.today ? { today: options.today } : {};
-  const [current, previous, experiments] = await Promise.all([
-    creatorRollupTotals(shop, query.range, { ...scope, ...today }),
-    creatorRollupTotals(shop, earlier, { ...scope, ...today }),
-    experimentSummariesByCreator(shop, filtered ? creatorIds : undefined, ...(options.today ? [options.today] : [])),
-  ]);
+  // Each creator's numbers over both ranges, and their latest experiments: of the listed creators when filtered.
+  const factsOf = (creatorIds?: string[]) =>
+    Promise.all([
+      rollupTotalsByRange(shop, [query.range, earlier], { ...(creatorIds ? { creatorIds } : {}), ...today }),
+      experimentSummariesByCreator(shop, creatorIds, ...(options.today ? [options.today] : [])),
+    ]);
+  const listCreators = () =>
+    Promise.all([
+      prisma.creator.findMany({
+        where: { shopId: shop.id, ...segmentWhere(query.segments) },
+        select: { id: true, name: true, platform: true, funnelStage: true, niche: true },
+        orderBy: [{ name: "asc" }, { id: "asc" }],
+      }),
+      discountCodesByCreator(shop.id),
+    ]);
+  let listed: Awaited<ReturnType<typeof listCreators>>;
+  let facts: Awaited<ReturnType<typeof factsOf>> | null = null;
+  let creatorCount: number;
+  if (hasSegments(query.segments)) {
+    [listed, creatorCount] = await Promise.all([listCreators(), prisma.creator.count({ where: { shopId: shop.id } })]);
+  } else {
+    // Every creator of the shop is listed: the facts need not wait for the list (and reading all rollups is cheaper
+    // than a list of ids).
+    [listed, facts] = await Promise.all([listCreators(), factsOf()]);
+    creatorCount = listed[0].length;
+  }
+  const [creators, codes] = listed;
+  if (creators.length === 0) return { range: query.range, previousRange: earlier, rows: [], creatorCount };
+  const [[current, previous], experiments] = facts ?? (await factsOf(creators.map((creator) => creator.id)));
 
   const rows: LeaderboardRow[] = creators.map((creator) => ({
     creatorId: creator.id,
     name: creator.name,
-    discountCodes: creator.discountCodes.map((code) => code.code),
+    discountCodes: codes.get(creator.id) ?? [],
     platform: creator.platform,
     funnelStage: creator.funnelStage,
     niche: creator.niche,
@@ -317,6 +326,116 @@ export async function leaderboard(
   });
   for (const row of top) row.top = true;
   return { range: query.range, previousRange: earlier, rows: sortLeaderboard(rows, query.sort, query.direction), creatorCount };
+}
+
+/** A creator's sums over one range, as the rollup read returns them: money as decimal text. */
+type RangeTotalsRow = [
+  range: number,
+  creatorId: string,
+  clicks: number,
+  orders: number,
+  netRevenueMinor: string,
+  newCustomers: number,
+  newCustomerRevenueMinor: string,
+  commissionMinor: string,
+  feeMinor: string,
+  seedingMinor: string,
+  customers30: number,
+  revenue30: string,
+  customers90: number,
+  revenue90: string,
+  customers365: number,
+  revenue365: string,
+];
+
+/**
+ * The creators' rollups summed over each of `ranges`, in one read: a map per range, by creator. Whole calendar months
+ * come from the monthly rollups and the rest from the daily ones (planRollupRead), with the same sums as the range's
+ * daily rollups alone. A creator without rollups in the range is absent, or has zeros when its only rows were taken
+ * away again (a month's row less its days outside the range): both read as nothing happened. A cohort window counts
+ * only the days acquired long enough before `today` for the whole window to have passed.
+ */
+export async function rollupTotalsByRange<const Ranges extends readonly DayRange[]>(
+  shop: ShopRef,
+  ranges: Ranges,
+  options: { creatorIds?: string[]; today?: string } = {},
+): Promise<{ [Index in keyof Ranges]: Map<string, RollupTotals> }> {
+  const today = options.today ?? shopToday(shop.timezone);
+  const reads = ranges.flatMap((range, index) => planRollupRead(range, today).map((read) => rollupReadSql(shop, index, read, options.creatorIds)));
+  // One JSON document rather than a row per creator and range: Prisma converts every value of a raw result (10 ms of
+  // CPU for a year's 2,000 rows of 16 columns), JSON.parse a whole document natively (money as text: exact).
+  const [result] = await prisma.$queryRaw<{ totals: string | null }[]>`
+    SELECT json_agg(json_build_array(
+             g."range", g."creatorId", g.clicks, g.orders, g.net::text, g.new_customers, g.new_net::text,
+             g.commission::text, g.fees::text, g.seeding::text,
+             g.customers30, g.revenue30::text, g.customers90, g.revenue90::text, g.customers365, g.revenue365::text))::text AS totals
+    FROM (
+      SELECT t."range", t."creatorId",
+             SUM(t."clicks") AS clicks, SUM(t."orders") AS orders, SUM(t."netRevenueMinor") AS net,
+             SUM(t."newCustomers") AS new_customers, SUM(t."newCustomerRevenueMinor") AS new_net,
+             SUM(t."commissionMinor") AS commission, SUM(t."feeMinor") AS fees, SUM(t."seedingMinor") AS seeding,
+             SUM(t.customers30) AS customers30, SUM(t.revenue30) AS revenue30,
+             SUM(t.customers90) AS customers90, SUM(t.revenue90) AS revenue90,
+             SUM(t.customers365) AS customers365, SUM(t.revenue365) AS revenue365
+      FROM (${Prisma.join(reads, " UNION ALL ")})
+        AS t("range", "creatorId", "clicks", "orders", "netRevenueMinor", "newCustomers", "newCustomerRevenueMinor",
+             "commissionMinor", "feeMinor", "seedingMinor", customers30, revenue30, customers90, revenue90, customers365, revenue365)
+      GROUP BY t."range", t."creatorId"
+    ) g`;
+
+  const totals = ranges.map(() => new Map<string, RollupTotals>());
+  for (const row of JSON.parse(result?.totals ?? "[]") as RangeTotalsRow[]) {
+    const [range, creatorId, clicks, orders, net, newCustomers, newNet, commission, fees, seeding, c30, r30, c90, r90, c365, r365] = row;
+    totals[range]!.set(creatorId, {
+      clicks,
+      orders,
+      netRevenueMinor: BigInt(net),
+      newCustomers,
+      newCustomerRevenueMinor: BigInt(newNet),
+      commissionMinor: BigInt(commission),
+      feeMinor: BigInt(fees),
+      seedingMinor: BigInt(seeding),
+      cohort: {
+        30: { customers: c30, revenueMinor: BigInt(r30) },
+        90: { customers: c90, revenueMinor: BigInt(r90) },
+        365: { customers: c365, revenueMinor: BigInt(r365) },
+      },
+    });
+  }
+  return totals as { [Index in keyof Ranges]: Map<string, RollupTotals> };
+}
+
+const FLOW_COLUMNS = ["clicks", "orders", "netRevenueMinor", "newCustomers", "newCustomerRevenueMinor", "commissionMinor", "feeMinor", "seedingMinor"] as const;
+const INTEGER_COLUMNS = new Set<string>(["clicks", "orders", "newCustomers"]);
+
+/** One read of a plan: its rows' columns, each added, taken away or zero as the read's signs say. */
+function rollupReadSql(shop: ShopRef, range: number, read: RollupRead, creatorIds: string[] | undefined): Prisma.Sql {
+  const signed = (column: string, sign: ReadSign) =>
+    sign === 0 ? (INTEGER_COLUMNS.has(column) ? "0" : "0::bigint") : `${sign < 0 ? "-" : ""}x."${column}"`;
+  const columns = [
+    ...FLOW_COLUMNS.map((column) => signed(column, read.signs.flows)),
+    ...COHORT_WINDOWS_DAYS.flatMap((window) => [
+      signed("newCustomers", read.signs.cohort[window]),
+      signed(`cohortRevenue${window}Minor`, read.signs.cohort[window]),
+    ]),
+  ];
+  const [table, key] = read.source === "months" ? ['"CreatorMonthlyRollup"', '"month"'] : ['"CreatorDailyRollup"', '"day"'];
+  return Prisma.sql`
+    SELECT ${range}::int, x."creatorId", ${Prisma.raw(columns.join(", "))}
+    FROM ${Prisma.raw(table)} x
+    WHERE x."shopId" = ${shop.id}::uuid AND x.${Prisma.raw(key)} >= ${read.from}::date AND x.${Prisma.raw(key)} <= ${read.to}::date
+      ${creatorIds ? Prisma.sql`AND x."creatorId" = ANY(${creatorIds}::uuid[])` : Prisma.empty}`;
+}
+
+/** The discount codes of the shop's creators, per creator, oldest first: one read, however many creators are listed. */
+async function discountCodesByCreator(shopId: string): Promise<Map<string, string[]>> {
+  const rows = await prisma.$queryRaw<{ creatorId: string; codes: string[] }[]>`
+    SELECT d."creatorId"::text AS "creatorId", array_agg(d."code" ORDER BY d."createdAt", d."code") AS codes
+    FROM "DiscountCode" d
+    JOIN "Creator" c ON c."id" = d."creatorId"
+    WHERE c."shopId" = ${shopId}::uuid
+    GROUP BY d."creatorId"`;
+  return new Map(rows.map((row) => [row.creatorId, row.codes]));
 }
 
 function hasSegments(segments: LeaderboardSegments): boolean {
@@ -356,16 +475,22 @@ export function leaderboardSortValue(row: LeaderboardRow, key: Exclude<Leaderboa
 export function sortLeaderboard(rows: LeaderboardRow[], sort: LeaderboardSortKey, direction: SortDirection): LeaderboardRow[] {
   const sign = direction === "asc" ? 1 : -1;
   const byName = (a: LeaderboardRow, b: LeaderboardRow) =>
-    a.name.localeCompare(b.name, "en", { sensitivity: "base" }) || (a.creatorId < b.creatorId ? -1 : a.creatorId > b.creatorId ? 1 : 0);
-  const compare = (a: LeaderboardRow, b: LeaderboardRow): number => {
-    if (sort === "name") return sign * byName(a, b);
-    const left = leaderboardSortValue(a, sort);
-    const right = leaderboardSortValue(b, sort);
-    if (left === null || right === null) return (left === null ? 1 : 0) - (right === null ? 1 : 0) || byName(a, b);
-    return sign * compareMetricValues(left, right) || byName(a, b);
-  };
-  return [...rows].sort(compare);
+    NAME_ORDER.compare(a.name, b.name) || (a.creatorId < b.creatorId ? -1 : a.creatorId > b.creatorId ? 1 : 0);
+  if (sort === "name") return [...rows].sort((a, b) => sign * byName(a, b));
+  // Each row's value once, not once per comparison.
+  const keyed = rows.map((row) => ({ row, value: leaderboardSortValue(row, sort) }));
+  keyed.sort((a, b) => {
+    if (a.value === null || b.value === null) return (a.value === null ? 1 : 0) - (b.value === null ? 1 : 0) || byName(a.row, b.row);
+    return sign * compareMetricValues(a.value, b.value) || byName(a.row, b.row);
+  });
+  return keyed.map(({ row }) => row);
 }
+
+/**
+ * Names in English alphabetical order, case and accents aside. One collator for every comparison: `localeCompare`
+ * with a locale builds one per call (~4 µs, most of a 1,000-creator sort by name).
+ */
+const NAME_ORDER = new Intl.Collator("en", { sensitivity: "base" });
 
 /** The rows of one page (1-based), the page clamped to the last one. */
 export function leaderboardPage<Row>(rows: Row[], page: number): { rows: Row[]; page: number; pageCount: number } {
@@ -456,14 +581,13 @@ export interface HomeDashboard {
 export async function homeDashboard(shop: ShopRef, range: LeaderboardRange, options: { today?: string } = {}): Promise<HomeDashboard> {
   const earlier = previousRange(range);
   const today = options.today ? { today: options.today } : {};
-  const [creators, current, previous, series] = await Promise.all([
+  const [creators, [current, previous], series] = await Promise.all([
     prisma.creator.findMany({
       where: { shopId: shop.id },
       select: { id: true, name: true, platform: true, funnelStage: true },
       orderBy: [{ name: "asc" }, { id: "asc" }],
     }),
-    creatorRollupTotals(shop, range, today),
-    creatorRollupTotals(shop, earlier, today),
+    rollupTotalsByRange(shop, [range, earlier], today),
     dailySeries(shop, range),
   ]);
   const totalsOf = (ids: { id: string }[], source: Map<string, RollupTotals>) =>
@@ -477,7 +601,7 @@ export async function homeDashboard(shop: ShopRef, range: LeaderboardRange, opti
   const ranked = creators.map((creator) => ({ creatorId: creator.id, name: creator.name, metrics: deriveCreatorMetrics(current.get(creator.id) ?? emptyRollupTotals()) }));
   const topByRoas = ranked
     .filter((row) => row.metrics.roasBasisPoints !== null)
-    .sort((a, b) => b.metrics.roasBasisPoints! - a.metrics.roasBasisPoints! || a.name.localeCompare(b.name, "en", { sensitivity: "base" }))
+    .sort((a, b) => b.metrics.roasBasisPoints! - a.metrics.roasBasisPoints! || NAME_ORDER.compare(a.name, b.name))
     .slice(0, 5);
 
   return {

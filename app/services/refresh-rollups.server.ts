@@ -69,7 +69,11 @@ async function rebuildDays(tx: Prisma.TransactionClient, shopId: string, zone: s
   const from = Prisma.sql`(${days[0]}::date - 1)::timestamp`;
   const to = Prisma.sql`(${days[days.length - 1]}::date + 2)::timestamp`;
 
-  await tx.$executeRaw`DELETE FROM "CreatorDailyRollup" WHERE "shopId" = ${shop} AND "day" = ANY(${dayList})`;
+  await tx.$executeRaw`
+    WITH removed AS (
+      DELETE FROM "CreatorDailyRollup" WHERE "shopId" = ${shop} AND "day" = ANY(${dayList}) RETURNING *
+    )
+    ${addToMonthlyRollups("removed", -1)}`;
   await tx.$executeRaw`DELETE FROM "RegionDailyRollup" WHERE "shopId" = ${shop} AND "day" = ANY(${dayList})`;
 
   await tx.$executeRaw`
@@ -161,15 +165,19 @@ async function rebuildDays(tx: Prisma.TransactionClient, shopId: string, zone: s
       UNION ALL SELECT "creatorId", day, 0, 0, 0, 0, 0, amount, 0, 0, 0, 0, 0 FROM period_ledger
       UNION ALL SELECT "creatorId", day, 0, 0, 0, 0, 0, amount, 0, 0, 0, 0, 0 FROM undated_ledger
       UNION ALL SELECT "creatorId", day, 0, 0, 0, 0, 0, 0, fees, seeding, 0, 0, 0 FROM cost_facts
+    ),
+    inserted AS (
+      INSERT INTO "CreatorDailyRollup" ("shopId", "creatorId", "day", "clicks", "orders", "netRevenueMinor",
+        "newCustomers", "newCustomerRevenueMinor", "commissionMinor", "feeMinor", "seedingMinor",
+        "cohortRevenue30Minor", "cohortRevenue90Minor", "cohortRevenue365Minor", "refreshedAt")
+      SELECT ${shop}, f."creatorId", f.day, SUM(clicks), SUM(orders), SUM(net), SUM(new_customers), SUM(new_customer_net),
+             SUM(commission), SUM(fees), SUM(seeding), SUM(net30), SUM(net90), SUM(net365), now()
+      FROM facts f
+      JOIN "Creator" cr ON cr."id" = f."creatorId" AND cr."shopId" = ${shop}
+      GROUP BY f."creatorId", f.day
+      RETURNING *
     )
-    INSERT INTO "CreatorDailyRollup" ("shopId", "creatorId", "day", "clicks", "orders", "netRevenueMinor",
-      "newCustomers", "newCustomerRevenueMinor", "commissionMinor", "feeMinor", "seedingMinor",
-      "cohortRevenue30Minor", "cohortRevenue90Minor", "cohortRevenue365Minor", "refreshedAt")
-    SELECT ${shop}, f."creatorId", f.day, SUM(clicks), SUM(orders), SUM(net), SUM(new_customers), SUM(new_customer_net),
-           SUM(commission), SUM(fees), SUM(seeding), SUM(net30), SUM(net90), SUM(net365), now()
-    FROM facts f
-    JOIN "Creator" cr ON cr."id" = f."creatorId" AND cr."shopId" = ${shop}
-    GROUP BY f."creatorId", f.day`;
+    ${addToMonthlyRollups("inserted", 1)}`;
 
   await tx.$executeRaw`
     INSERT INTO "RegionDailyRollup" ("shopId", "day", "region", "orders", "netRevenueMinor", "refreshedAt")
@@ -182,6 +190,38 @@ async function rebuildDays(tx: Prisma.TransactionClient, shopId: string, zone: s
     GROUP BY 2, 3`;
 
   return days.length;
+}
+
+/** The summed columns of CreatorDailyRollup and CreatorMonthlyRollup. */
+const ROLLUP_SUM_COLUMNS = [
+  "clicks",
+  "orders",
+  "netRevenueMinor",
+  "newCustomers",
+  "newCustomerRevenueMinor",
+  "commissionMinor",
+  "feeMinor",
+  "seedingMinor",
+  "cohortRevenue30Minor",
+  "cohortRevenue90Minor",
+  "cohortRevenue365Minor",
+] as const;
+
+/**
+ * Adds day rows to their creators' months (`sign` 1), or takes them away (-1), so each monthly rollup stays the sum
+ * of its month's daily ones. `dayRows` is a CTE of CreatorDailyRollup rows: the RETURNING of the statement that
+ * deletes or inserts them, so the months change in the same statement as the days.
+ */
+function addToMonthlyRollups(dayRows: "removed" | "inserted", sign: 1 | -1): Prisma.Sql {
+  const columns = ROLLUP_SUM_COLUMNS.map((column) => `"${column}"`).join(", ");
+  const sums = ROLLUP_SUM_COLUMNS.map((column) => `${sign < 0 ? "-" : ""}SUM(d."${column}")`).join(", ");
+  const additions = ROLLUP_SUM_COLUMNS.map((column) => `"${column}" = m."${column}" + EXCLUDED."${column}"`).join(", ");
+  return Prisma.raw(`
+    INSERT INTO "CreatorMonthlyRollup" AS m ("shopId", "creatorId", "month", ${columns}, "refreshedAt")
+    SELECT d."shopId", d."creatorId", date_trunc('month', d."day"::timestamp)::date, ${sums}, now()
+    FROM ${dayRows} d
+    GROUP BY 1, 2, 3
+    ON CONFLICT ("shopId", "month", "creatorId") DO UPDATE SET ${additions}, "refreshedAt" = EXCLUDED."refreshedAt"`);
 }
 
 /**

@@ -207,12 +207,7 @@ export class LockedStatementStore {
           JSON.stringify(serializeStatementDocument(statement.document)),
           now,
           deliveryId,
-          attempt.kind,
-          attempt.attempt,
-          attempt.messageId,
-          attempt.toEmail,
-          attempt.requestedBy,
-          attempt.requestKey,
+          ...attemptColumns(attempt),
         ],
       ),
     );
@@ -236,20 +231,7 @@ export class LockedStatementStore {
         `INSERT INTO "StatementDelivery" ("id", "shopId", "creatorId", "periodKey", "statementId", "kind", "status", "attempt", "messageId",
                                           "toEmail", "requestedBy", "requestKey", "createdAt")
          VALUES ($1, $2, $3, $4, $5, $6::"StatementDeliveryKind", 'SENDING', $7, $8, $9, $10, $11, $12)`,
-        [
-        id,
-        this.subject.shopId,
-        this.subject.creatorId,
-        this.subject.periodKey,
-        statementId,
-        attempt.kind,
-        attempt.attempt,
-        attempt.messageId,
-        attempt.toEmail,
-        attempt.requestedBy,
-        attempt.requestKey,
-        instant(new Date()),
-      ],
+        [id, this.subject.shopId, this.subject.creatorId, this.subject.periodKey, statementId, ...attemptColumns(attempt), instant(new Date())],
       ),
     );
     return id;
@@ -306,4 +288,9 @@ export class LockedStatementStore {
       ),
     );
   }
+}
+
+/** An attempt's columns in the order both attempt inserts list them: kind, attempt, messageId, toEmail, requestedBy, requestKey. */
+function attemptColumns(attempt: NewDeliveryAttempt) {
+  return [attempt.kind, attempt.attempt, attempt.messageId, attempt.toEmail, attempt.requestedBy, attempt.requestKey];
 }

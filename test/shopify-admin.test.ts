@@ -211,15 +211,21 @@ describe("Shopify's throttling", () => {
 
     it("puts a throttled job back without spending an attempt: a one-attempt job survives a 429 and a THROTTLED", async () => {
       worker = await startShopifyAdminWorker({ db: prisma, queue: adminQueue, inboxQueue, commissionsQueue, connection, sweepEveryMs: 3_600_000 });
-      // The worker's first sweep runs at once, and the journeys it finds (any shop's) call the Admin API: let them
-      // pass before the throttled answers are armed. The next sweep is an hour away.
-      // That includes the delayed polls of the reconciliation it may start for this shop. Other shops' work (the
-      // test database's) goes to other hosts, which neither answer reaches.
+      // The worker's first sweep runs at once, and the work it queues for this shop (the journeys of earlier tests'
+      // orders, a reconciliation whose bulk-operation polls wait among the delayed jobs) calls the Admin API: let it
+      // all finish before the throttled answers are armed. The next sweep is an hour away. Other shops' work (the
+      // shared test database's) goes to other hosts, which neither answer reaches.
+      const sweepPending = async () =>
+        (await adminQueue.getJobs(["waiting", "active", "prioritized"])).some((job) => job.data.kind === "sweep");
+      const thisShopsWork = async () =>
+        (await adminQueue.getJobs(["waiting", "active", "prioritized", "delayed"]))
+          .filter((job) => job.data.kind !== "sweep" && job.data.shopId === shop.id)
+          .map((job) => job.id);
       await vi.waitFor(
         async () => {
-          const queued = await adminQueue.getJobs(["waiting", "active", "prioritized", "delayed"]);
-          const thisShops = queued.filter((job) => job.data.kind !== "sweep" && job.data.shopId === shop.id);
-          expect(thisShops.map((job) => job.id)).toEqual([]);
+          // In this order: once the sweep is done, everything it queued is visible.
+          expect(await sweepPending()).toBe(false);
+          expect(await thisShopsWork()).toEqual([]);
         },
         { timeout: 60_000, interval: 200 },
       );

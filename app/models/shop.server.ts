@@ -18,7 +18,7 @@ export async function installShop(details: ShopDetails): Promise<Shop> {
   return prisma.shop.upsert({
     where: { domain },
     create: { domain, ...rest },
-    update: { ...rest, uninstalledAt: null },
+    update: { ...rest, lastInstalledAt: new Date(), uninstalledAt: null },
   });
 }
 

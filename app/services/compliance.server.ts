@@ -145,11 +145,15 @@ export async function exportCustomerData(tx: Prisma.TransactionClient, shop: Sho
 /**
  * app/uninstalled: the shop's sessions go (the access token no longer works), and the shop is marked uninstalled:
  * every sweep and every job looks for installed shops only, so its scheduled work stops while its data waits for
- * shop/redact. A re-install (installShop) clears the mark, and the work the sweeps find resumes.
+ * shop/redact. A re-install (installShop) clears the mark, and the work the sweeps find resumes. An uninstall
+ * triggered before the latest install (Shopify retried its delivery, or the inbox processed it late) is over: the
+ * merchant came back, and the new install's session stays.
  */
-export async function uninstallShop(tx: Prisma.TransactionClient, shop: Shop, uninstalledAt: Date): Promise<void> {
+export async function uninstallShop(tx: Prisma.TransactionClient, shop: Shop, uninstalledAt: Date): Promise<"uninstalled" | "stale"> {
+  if (uninstalledAt < shop.lastInstalledAt) return "stale";
   await tx.session.deleteMany({ where: { shop: shop.domain } });
   await tx.shop.update({ where: { id: shop.id }, data: { uninstalledAt } });
+  return "uninstalled";
 }
 
 /** shop/redact: 48 hours after uninstall, everything about the shop goes, ledger included. */

@@ -12,6 +12,8 @@ export interface WebhookRequestOptions {
   rawBody?: string;
   omitHeaders?: string[];
   method?: string;
+  /** When Shopify says the event happened (X-Shopify-Triggered-At); now by default. */
+  triggeredAt?: Date;
 }
 
 /** A webhook request exactly as Shopify sends it: raw JSON body, base64 HMAC-SHA256 of it, X-Shopify-* headers. */
@@ -26,7 +28,7 @@ export function signedWebhookRequest(options: WebhookRequestOptions): Request {
     "X-Shopify-API-Version": SHOPIFY_API_VERSION,
     "X-Shopify-Webhook-Id": options.webhookId ?? randomUUID(),
     "X-Shopify-Event-Id": options.eventId ?? randomUUID(),
-    "X-Shopify-Triggered-At": new Date().toISOString(),
+    "X-Shopify-Triggered-At": (options.triggeredAt ?? new Date()).toISOString(),
   };
   for (const name of options.omitHeaders ?? []) delete headers[name];
   const method = options.method ?? "POST";

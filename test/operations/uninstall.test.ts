@@ -106,6 +106,38 @@ describe("app/uninstalled", () => {
     await storeOfflineSession(shop);
     expect(await scheduledWorkFor(shop, later)).toMatchObject({ journeys: 1, reconcile: true, settlements: 1, rollups: true });
   });
+
+  it("ignores an uninstall triggered before the latest re-install (a late or retried delivery): the shop stays installed", async () => {
+    const { shop } = await shopWithScheduledWork();
+    const uninstalledAt = new Date(Date.now() - 60_000);
+    const stale = signedWebhookRequest({
+      topic: "app/uninstalled",
+      shop: shop.domain,
+      body: { ...shopifySample("app/uninstalled"), domain: shop.domain },
+      eventId: randomUUID(),
+      triggeredAt: uninstalledAt,
+    });
+    // The merchant uninstalled a minute ago and has installed again since; only now is the uninstall processed.
+    await prisma.shop.update({ where: { id: shop.id }, data: { lastInstalledAt: new Date(uninstalledAt.getTime() + 30_000) } });
+    expect((await receiveWebhook(stale, APP_TOPICS, noQueue)).status).toBe(200);
+    const eventId = stale.headers.get("X-Shopify-Event-Id")!;
+    expect((await processInboxEvent(prisma, { shopDomain: shop.domain, eventId })).outcome).toBe("processed");
+    expect(await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).toMatchObject({ uninstalledAt: null });
+    expect(await prisma.session.count({ where: { shop: shop.domain } })).toBe(1);
+
+    // An uninstall triggered after it still uninstalls.
+    expect(await receiveAndProcess(shop, "app/uninstalled", { ...shopifySample("app/uninstalled"), domain: shop.domain })).toBe("processed");
+    expect((await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).uninstalledAt).not.toBeNull();
+    expect(await prisma.session.count({ where: { shop: shop.domain } })).toBe(0);
+  });
+
+  it("a re-install records when it happened", async () => {
+    const shop = await createTestShop();
+    const before = new Date();
+    const reinstalled = await installShop({ domain: shop.domain, name: shop.name, currencyCode: shop.currencyCode, timezone: shop.timezone });
+    expect(reinstalled.lastInstalledAt.getTime()).toBeGreaterThanOrEqual(before.getTime());
+    expect(reinstalled.installedAt).toEqual(shop.installedAt);
+  });
 });
 
 describe("the shopify-admin worker", () => {

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import type { Queue } from "bullmq";
-import pg from "pg";
+import { pgPool } from "~/db.server";
 import { inboxJobId, inboxQueue, JOB, type ProcessInboxEventJob } from "~/queues.server";
 import { env } from "~/utils/env.server";
 import { logger } from "~/utils/logger.server";
@@ -154,27 +154,8 @@ async function storeInInbox(webhook: VerifiedWebhook, payload: object): Promise<
   return result.rows[0]!;
 }
 
-declare global {
-  var __creatorLedgerInboxPools: Map<string, pg.Pool> | undefined;
-}
-
-/**
- * Webhooks write through pg directly rather than Prisma: a statement through Prisma costs ~0.2 ms of CPU more (its
- * query engine and driver adapter), a quarter of an acknowledgement. A pool of its own, as large as the bench's bare
- * server's; per database URL, kept on globalThis so that Vite's reloads share it.
- */
-function inboxPool(): pg.Pool {
-  const url = env().DATABASE_URL;
-  const pools = (globalThis.__creatorLedgerInboxPools ??= new Map());
-  let pool = pools.get(url);
-  if (!pool) {
-    pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 3_000, allowExitOnIdle: true });
-    // A connection that breaks while idle (the database restarted) is dropped from the pool; the next webhook opens a new one.
-    pool.on("error", (error: Error) => logger.warn({ err: error }, "idle webhook database connection lost"));
-    pools.set(url, pool);
-  }
-  return pool;
-}
+/** Webhooks write through pg directly rather than Prisma (a quarter of an acknowledgement's CPU); as large as the bench's bare server's. */
+const inboxPool = () => pgPool("webhook inbox", { max: 10, connectionTimeoutMillis: 3_000, allowExitOnIdle: true });
 
 /** Shopify's event and webhook ids are UUIDs; far longer values could not even be indexed (btree rows are ≤ 2704 bytes). */
 const MAX_ID_LENGTH = 255;

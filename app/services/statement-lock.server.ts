@@ -3,8 +3,8 @@ import Decimal from "decimal.js";
 import pg from "pg";
 import type { StatementDeliveryKind, StatementDeliveryStatus, StatementSkipReason } from "@prisma/client";
 import type { StatementPeriod } from "~/domain/statements/statement-periods";
+import { pgPool } from "~/db.server";
 import { serializeStatementDocument, type StatementDocument } from "~/domain/statements/statement-document";
-import { env } from "~/utils/env.server";
 import { logger } from "~/utils/logger.server";
 
 /*
@@ -30,12 +30,8 @@ const LOCK_WAIT = "120s";
  */
 const SEND_TIMEOUT = "300s";
 
-let pool: pg.Pool | undefined;
-
-function lockPool(): pg.Pool {
-  if (pool) return pool;
-  pool = new pg.Pool({
-    connectionString: env().DATABASE_URL,
+const lockPool = () =>
+  pgPool("statement locks", {
     max: LOCK_CONNECTIONS,
     // As long as a sender waited for Prisma's pool before: then the statement fails and its job retries.
     connectionTimeoutMillis: 30_000,
@@ -44,11 +40,6 @@ function lockPool(): pg.Pool {
     allowExitOnIdle: true,
     options: `-c lock_timeout=${LOCK_WAIT} -c idle_session_timeout=${SEND_TIMEOUT}`,
   });
-  // An idle connection dropped by the server (a restart): the pool replaces it; without a listener it would crash
-  // the process.
-  pool.on("error", (error) => logger.warn({ err: error }, "statement lock connection lost"));
-  return pool;
-}
 
 /**
  * Runs `work` holding the statement's lock, on the connection that holds it. The lock is released when `work` is

@@ -58,11 +58,14 @@ export interface ProcessInboxEventJob extends InboxEventRef {
   shopId: string;
 }
 
-/** BullMQ job ids may not contain ':' nor be all digits; Shopify event ids are UUIDs but are not trusted to be. */
-export function inboxJobId(event: InboxEventRef, retry?: number): string {
+/**
+ * An event's one job id, whoever queues it (the webhook, an import, the inbox sweeper, "Process again"), so an event
+ * never has two jobs. BullMQ job ids may not contain ':' nor be all digits; Shopify event ids are UUIDs but are not
+ * trusted to be.
+ */
+export function inboxJobId(event: InboxEventRef): string {
   const safe = (value: string) => value.replace(/[^A-Za-z0-9_.-]/g, "_");
-  const base = `evt-${safe(event.shopDomain)}-${safe(event.eventId)}`;
-  return retry === undefined ? base : `${base}-retry-${retry}`;
+  return `evt-${safe(event.shopDomain)}-${safe(event.eventId)}`;
 }
 
 /**

@@ -3,7 +3,7 @@
 // commissions worker that cannot settle; then read, counted and retried per shop. Shop A never sees nor retries
 // shop B's jobs.
 import { randomUUID } from "node:crypto";
-import { UnrecoverableError, Worker, type Job } from "bullmq";
+import { UnrecoverableError, Worker, type Job, type JobType } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
@@ -14,6 +14,7 @@ vi.hoisted(() => {
 import { prisma } from "~/db.server";
 import { enqueueSettlements } from "~/jobs/commissions-worker.server";
 import { startInboxWorker } from "~/jobs/inbox-worker.server";
+import { sweepInbox } from "~/jobs/sweep-inbox.server";
 import { enqueueSyncStep, startShopifyAdminWorker } from "~/jobs/shopify-admin-worker.server";
 import { inboxHealth, queueHealth, reprocessSetAsideEvent, retryAllFailedJobs, retryFailedJob } from "~/models/background-jobs.server";
 import { parseOrderPayload } from "~/domain/orders/parse-order-payload";
@@ -26,6 +27,7 @@ import {
   createReportingQueue,
   createStatementsQueue,
   INBOX_QUEUE,
+  inboxJobId,
   inboxQueue,
   JOB,
   SHOPIFY_ADMIN_QUEUE,
@@ -512,5 +514,85 @@ describe("set-aside webhooks", () => {
     expect(await prisma.order.count({ where: { shopId: shop.id, shopifyOrderGid: order.admin_graphql_api_id } })).toBe(1);
     // Processed now: nothing set aside to process again.
     expect(await reprocessSetAsideEvent(shop, queue, { eventRowId: letter.id })).toMatchObject({ ok: false, status: 404 });
+  });
+
+  it("an unreadable one processed again fails again as the same job: one failed entry for it, not two", async () => {
+    const shop = await createTestShop();
+    const commissionsQueue = createCommissionsQueue(redis);
+    const pageQueues = { ...queuesOf(redis), [INBOX_QUEUE]: queue };
+    const worker = await startInboxWorker({ db: prisma, queue, commissionsQueue, connection: redis, sweepEveryMs: 3_600_000 });
+    const eventId = randomUUID();
+    const eventJobs = async (states: JobType[]) => (await queue.getJobs(states)).filter((job) => job.data.eventId === eventId);
+    const letterOf = () => prisma.inboxEvent.findUniqueOrThrow({ where: { shopDomain_eventId: { shopDomain: shop.domain, eventId } } });
+    try {
+      const request = signedWebhookRequest({ topic: "orders/create", shop: shop.domain, body: UNREADABLE_ORDER, eventId });
+      expect((await webhooksAction({ request, params: {}, context: {} })).status).toBe(200);
+      await vi.waitFor(async () => expect(await eventJobs(["failed"])).toHaveLength(1), { timeout: 20_000, interval: 100 });
+      const letter = await letterOf();
+      expect(letter.attempts).toBe(10);
+
+      expect(await reprocessSetAsideEvent(shop, queue, { eventRowId: letter.id })).toMatchObject({ ok: true });
+      // The worker has read it again and set it aside again: nothing of it is left to run.
+      await vi.waitFor(
+        async () => {
+          expect(await eventJobs(["waiting", "active", "delayed", "prioritized"])).toEqual([]);
+          expect((await letterOf()).attempts).toBe(10);
+        },
+        { timeout: 20_000, interval: 100 },
+      );
+      const failed = await eventJobs(["failed"]);
+      expect(failed.map((job) => ({ id: job.id, attemptsMade: job.attemptsMade }))).toEqual([
+        { id: inboxJobId({ shopDomain: shop.domain, eventId }), attemptsMade: 2 },
+      ]);
+      const health = await queueHealth(shop, { redis, queues: pageQueues });
+      expect(health.failedJobs.map(({ queue, summary, attemptsMade }) => ({ queue, summary, attemptsMade }))).toEqual([
+        { queue: INBOX_QUEUE, summary: "Process orders/create webhook for #1", attemptsMade: 2 },
+      ]);
+      expect(health.failedTotal).toBe(1);
+    } finally {
+      await worker.close();
+      await commissionsQueue.obliterate({ force: true });
+      await Promise.all(Object.values(pageQueues).filter((other) => other !== queue).map((other) => other.close()));
+      await commissionsQueue.close();
+    }
+  });
+
+  it("the inbox sweeper runs an event's failed job again rather than queueing a second job beside it", async () => {
+    const shop = await createTestShop();
+    // Out of BullMQ attempts during an outage: its job failed, its row is still owed (fewer than 10 attempts). Received
+    // long ago, so the sweep's oldest-first batch takes it whatever else the shared database holds.
+    const letter = await prisma.inboxEvent.create({
+      data: {
+        shopDomain: shop.domain,
+        eventId: randomUUID(),
+        webhookId: randomUUID(),
+        topic: "ORDERS_CREATE",
+        apiVersion: "2026-07",
+        payload: sampleOrder(),
+        attempts: 8,
+        lastError: "Can't reach database server",
+        receivedAt: new Date("1999-01-01T00:00:00Z"),
+      },
+    });
+    const ref = { shopId: shop.id, shopDomain: shop.domain, eventId: letter.eventId };
+    const jobId = inboxJobId(ref);
+    await queue.add(JOB.processInboxEvent, ref, { jobId });
+    const outage = new Worker(
+      INBOX_QUEUE,
+      async () => {
+        throw new UnrecoverableError("Can't reach database server");
+      },
+      { connection: redis, prefix: env().QUEUE_PREFIX },
+    );
+    try {
+      await vi.waitFor(async () => expect(await queue.getJobState(jobId)).toBe("failed"), { timeout: 10_000, interval: 50 });
+    } finally {
+      await outage.close();
+    }
+
+    await sweepInbox(prisma, queue, new Date(Date.now() + 3_600_000));
+    const jobs = (await queue.getJobs(["waiting", "active", "delayed", "prioritized", "failed"])).filter((job) => job.data.eventId === letter.eventId);
+    const states = await Promise.all(jobs.map(async (job) => ({ id: job.id, state: await job.getState() })));
+    expect(states).toEqual([{ id: jobId, state: "waiting" }]);
   });
 });

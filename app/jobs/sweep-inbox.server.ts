@@ -9,9 +9,10 @@ export const SWEEP_GRACE_MS = 30_000;
 const SWEEP_BATCH = 1_000;
 
 /**
- * Re-enqueues inbox events that should have been processed by now: their job was lost with Redis, or the
- * worker died holding it. Job ids carry the attempt count, so a failed job kept for inspection does not block
- * the retry, and a duplicate job finds the event already processed.
+ * Re-enqueues inbox events that should have been processed by now: their job was lost with Redis, the worker died
+ * holding it, or it ran out of attempts. Each event keeps the one job id its webhook was queued under: a job still on
+ * its way (waiting, delayed, running) is left alone and a failed one runs again, so an event never has two jobs, nor
+ * two failed entries on the background jobs page.
  */
 export async function sweepInbox(
   db: PrismaClient,
@@ -28,7 +29,7 @@ export async function sweepInbox(
     },
     orderBy: { receivedAt: "asc" },
     take: SWEEP_BATCH,
-    select: { shopDomain: true, eventId: true, attempts: true },
+    select: { shopDomain: true, eventId: true },
   });
   if (stale.length === 0) return 0;
   const shops = await db.shop.findMany({
@@ -38,11 +39,11 @@ export async function sweepInbox(
   const shopIdOf = new Map(shops.map((shop) => [shop.domain, shop.id]));
   await enqueueOwedWork(
     queue,
-    stale.map(({ shopDomain, eventId, attempts }) => ({
+    stale.map(({ shopDomain, eventId }) => ({
       name: JOB.processInboxEvent,
       // An event whose shop was erased meanwhile still goes through (it is then marked processed), under no shop.
       data: { shopId: shopIdOf.get(shopDomain) ?? "", shopDomain, eventId },
-      opts: { jobId: inboxJobId({ shopDomain, eventId }, attempts) },
+      opts: { jobId: inboxJobId({ shopDomain, eventId }) },
     })),
   );
   return stale.length;

@@ -31,6 +31,7 @@ import {
   REPORTING_QUEUE,
   SHOPIFY_ADMIN_QUEUE,
   STATEMENTS_QUEUE,
+  enqueueOwedWork,
   inboxJobId,
   type JobQueues,
   type ProcessInboxEventJob,
@@ -132,7 +133,9 @@ export type ReprocessOutcome = { ok: true; summary: string } | { ok: false; stat
 /**
  * Takes a set-aside webhook out of the set-aside pile: its attempts start again from zero and it is queued (the inbox
  * sweeper finds it too, should the enqueue fail). For a failure that has passed (a database outage, a bug since
- * fixed); a payload that cannot be read is set aside again at once, with its reason.
+ * fixed); a payload that cannot be read is set aside again at once, with its reason. It goes under the event's one
+ * job id: its failed job, kept for this page, runs again instead of being joined by a second one that would fail
+ * beside it, so the page lists an event at most once.
  */
 export async function reprocessSetAsideEvent(
   shop: Pick<Shop, "id" | "domain">,
@@ -148,8 +151,7 @@ export async function reprocessSetAsideEvent(
     RETURNING "eventId", topic, ${ORDER_NAME_SQL} AS "orderName"`;
   if (!event) return { ok: false, status: 404, error: "This store has no such webhook set aside: it may have been processed already." };
   const ref = { shopId: shop.id, shopDomain: shop.domain, eventId: event.eventId };
-  await inboxQueue
-    .add(JOB.processInboxEvent, ref, { jobId: inboxJobId(ref, Date.now()) })
+  await enqueueOwedWork(inboxQueue, [{ name: JOB.processInboxEvent, data: ref, opts: { jobId: inboxJobId(ref) } }])
     .catch((error: unknown) => logger.warn({ err: error, shopId: shop.id }, "reprocess enqueue failed; the inbox sweeper will pick the event up"));
   return { ok: true, summary: describeJob(inboxSubject(event.topic, event.orderName)).summary };
 }

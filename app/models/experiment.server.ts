@@ -232,7 +232,8 @@ export interface CreatorOption {
 
 /** Creators whose name or handle contains `query` (case-insensitive), for the creator picker: a page, not all. */
 export async function searchExperimentCreators(shopId: string, query: string, limit = 20): Promise<CreatorOption[]> {
-  const text = query.trim().slice(0, 100);
+  // PostgreSQL text cannot hold a NUL, so no name or handle has one: dropped, or the database refuses the query.
+  const text = query.replaceAll("\u0000", "").trim().slice(0, 100);
   return prisma.creator.findMany({
     where: {
       shopId,

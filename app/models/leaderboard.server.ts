@@ -47,7 +47,9 @@ function calendarDay(label: string) {
     .string({ error: `${label} is required` })
     .trim()
     .regex(/^\d{4}-\d{2}-\d{2}$/, { error: `${label} must be a date like 2026-01-31`, abort: true })
-    .refine((value) => isMatch(value, DAY_FORMAT) && Number(value.slice(0, 4)) >= 1970, {
+    // Up to 9998: a range ends at the start of the day after its last, and year 10000 is out of reach of the calendar
+    // arithmetic (calendar-days: RangeError) and of the database (Prisma refuses the query).
+    .refine((value) => isMatch(value, DAY_FORMAT) && value >= "1970-01-01" && value <= "9998-12-31", {
       error: (issue) => `${label} (${String(issue.input)}) is not a valid calendar date`,
     });
 }

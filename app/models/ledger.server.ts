@@ -64,8 +64,14 @@ export interface LedgerQuery {
   status: EntryStatus | null;
 }
 
+/**
+ * A list's `?page=`, leniently: anything but a whole number from 1 is the first page. Bounded, because the rows
+ * skipped to reach a page must fit the database's 64-bit OFFSET.
+ */
+export const pageNumberSchema = z.coerce.number().int().min(1).max(100_000).catch(1);
+
 const ledgerQuerySchema = z.object({
-  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+  page: pageNumberSchema,
   status: z.enum(ENTRY_STATUSES).nullable().catch(null),
 });
 

@@ -80,7 +80,8 @@ export interface OrderListQuery {
   cursor: { direction: "after" | "before"; processedAt: Date; id: string } | null;
 }
 
-const cursorSchema = z.tuple([z.iso.datetime(), z.guid()]);
+// Year 0 is ISO 8601's and JavaScript's 1 BC, but no year to PostgreSQL, which refuses the whole query: no order's.
+const cursorSchema = z.tuple([z.iso.datetime().refine((value) => !value.startsWith("0000-")), z.guid()]);
 
 /** An opaque position in the list (processedAt and id of an order), safe in a URL. */
 export function encodeOrderCursor(order: { processedAt: Date; id: string }): string {
@@ -105,7 +106,9 @@ const listQuerySchema = z.object({
     .catch(null),
   method: z.enum(ATTRIBUTION_METHODS).nullable().catch(null),
   review: z.enum(REVIEW_STATUSES).nullable().catch(null),
-  search: z.string().trim().max(100).catch(""),
+  // PostgreSQL text cannot hold a NUL, so no order name has one: it is dropped rather than sent to the database,
+  // which refuses the whole query.
+  search: z.string().trim().max(100).catch("").transform((value) => value.replaceAll("\u0000", "")),
 });
 
 /**

@@ -20,15 +20,14 @@ import {
 } from "@shopify/polaris";
 import { EMPTY_STATE_IMAGE } from "~/components/empty-state-image";
 import { formatMoney } from "~/domain/money";
-import { listPayouts, unexportedPayPalPayouts } from "~/models/ledger.server";
+import { listPayouts, pageNumberSchema, unexportedPayPalPayouts } from "~/models/ledger.server";
 import { authenticateShop } from "~/utils/authenticate-shop.server";
 
 const METHOD_LABELS = { PAYPAL: "PayPal", BANK_TRANSFER: "Bank transfer", OTHER: "Other" } as const;
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await authenticateShop(request);
-  const requested = Number(new URL(request.url).searchParams.get("page") ?? "1");
-  const page = Number.isInteger(requested) && requested >= 1 ? requested : 1;
+  const page = pageNumberSchema.parse(new URL(request.url).searchParams.get("page") ?? undefined);
   const [list, unexported] = await Promise.all([listPayouts(shop.id, { page }), unexportedPayPalPayouts(shop.id)]);
   const day = (date: Date) => format(new TZDate(date.getTime(), shop.timezone), "MMM d, yyyy");
 

@@ -438,6 +438,28 @@ describe("daily rollups", () => {
     expect(await prisma.rollupChange.count({ where: { shopId: removedShopId } })).toBe(0);
   });
 
+  it("counts up the shop's rollup version in each transaction that rewrites its rollups, and only then", async () => {
+    const shop = await createTestShop({ timezone: ZONE });
+    const other = await createTestShop({ timezone: ZONE });
+    const creator = await createTestCreator(shop.id);
+    const version = async (shopId: string) => (await prisma.shop.findUniqueOrThrow({ where: { id: shopId } })).rollupVersion;
+    const order = (index: number, offsetMs: number) =>
+      writeOrder(shop.id, [creator.id], { offsetMs, creator: 0, rejected: false, cancelled: false, test: false, customer: index, net: 1_000, region: "US-NY", ledger: [] }, true);
+
+    await order(1, 0);
+    await refreshShopRollups(prisma, shop.id);
+    expect(await version(shop.id)).toBe(1);
+    // Nothing noted since: nothing rewritten, the version stays.
+    await refreshShopRollups(prisma, shop.id);
+    expect(await version(shop.id)).toBe(1);
+    // Two refreshes at once: the one that claims the days counts, the other finds them rebuilt.
+    await order(2, 0);
+    await order(3, 3 * 24 * 3_600_000);
+    await Promise.all([refreshShopRollups(prisma, shop.id), refreshShopRollups(prisma, shop.id)]);
+    expect(await version(shop.id)).toBe(2);
+    expect(await version(other.id)).toBe(0);
+  });
+
   describe("in the worker", () => {
     const connection = createRedis({ failFast: false });
     const queue = createReportingQueue(connection);

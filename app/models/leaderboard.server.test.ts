@@ -358,6 +358,48 @@ describe("leaderboard", () => {
   });
 });
 
+describe("leaderboard after a rollup refresh", () => {
+  it("shows the refreshed numbers at the next read, for every range, sort and filter, and only for the shop refreshed", async () => {
+    const shop = await createShop();
+    const other = await createShop();
+    const ana = await createCreator(shop, "Ana", { platform: "INSTAGRAM" });
+    const bea = await createCreator(shop, "Bea", { platform: "TIKTOK" });
+    const otherAna = await createCreator(other, "Ana");
+    const range = { from: "2026-05-01", to: "2026-05-31" };
+    const next = { from: "2026-06-01", to: "2026-06-30" };
+    await createOrder(shop, { creator: ana, processedAt: "2026-05-10T12:00:00Z", netMinor: 1_000n });
+    await createOrder(shop, { creator: bea, processedAt: "2026-05-10T12:00:00Z", netMinor: 2_000n });
+    await createOrder(other, { creator: otherAna, processedAt: "2026-05-10T12:00:00Z", netMinor: 7_000n });
+    await refreshShopRollups(prisma, other.id);
+    const revenue = async (q: LeaderboardQuery) =>
+      (await leaderboard(shop, q, { today: TODAY })).rows.map((row) => [row.name, row.metrics.netRevenueMinor, row.previous.netRevenueMinor]);
+    const instagram = { ...NO_SEGMENTS, platforms: ["INSTAGRAM" as const] };
+
+    // Each read twice: the second is served as the first was read.
+    await refreshShopRollups(prisma, shop.id);
+    for (let read = 0; read < 2; read += 1) {
+      expect(await revenue(query(range))).toEqual([["Bea", 2_000n, 0n], ["Ana", 1_000n, 0n]]);
+      expect(await revenue(query(next))).toEqual([["Ana", 0n, 1_000n], ["Bea", 0n, 2_000n]]);
+      expect(await revenue(query(range, { segments: instagram }))).toEqual([["Ana", 1_000n, 0n]]);
+    }
+
+    // Ana sells more in May, and another shop's rollups change too.
+    await createOrder(shop, { creator: ana, processedAt: "2026-05-20T12:00:00Z", netMinor: 5_000n });
+    await createOrder(other, { creator: otherAna, processedAt: "2026-05-20T12:00:00Z", netMinor: 9_000n });
+    await refreshShopRollups(prisma, other.id);
+    // Not refreshed yet: the rollups, and so the leaderboard, do not know of the order.
+    expect(await revenue(query(range))).toEqual([["Bea", 2_000n, 0n], ["Ana", 1_000n, 0n]]);
+
+    await refreshShopRollups(prisma, shop.id);
+    expect(await revenue(query(range))).toEqual([["Ana", 6_000n, 0n], ["Bea", 2_000n, 0n]]);
+    expect(await revenue(query(range, { sort: "name", direction: "asc" }))).toEqual([["Ana", 6_000n, 0n], ["Bea", 2_000n, 0n]]);
+    expect(await revenue(query(next))).toEqual([["Ana", 0n, 6_000n], ["Bea", 0n, 2_000n]]);
+    expect(await revenue(query(range, { segments: instagram }))).toEqual([["Ana", 6_000n, 0n]]);
+    const otherBoard = await leaderboard(other, query(range), { today: TODAY });
+    expect(otherBoard.rows.map((row) => row.metrics.netRevenueMinor)).toEqual([16_000n]);
+  });
+});
+
 describe("leaderboard experiments and CSV", () => {
   it("attaches the latest experiment covering each creator and sorts its lift with missing ones last", async () => {
     const shop = await createShop();

@@ -17,6 +17,7 @@ export interface RefreshOutcome {
  * triggers note those days (RollupChange) in the transactions that changed the facts; each chunk of days claims its
  * notes and rebuilds the days in one transaction, so a crash leaves the notes for the next run and a day is never
  * half rebuilt. Runs for one shop are serialized by an advisory lock: a slower run cannot overwrite a newer one.
+ * Each transaction that rewrites rollups also counts up the shop's rollupVersion.
  */
 export async function refreshShopRollups(db: PrismaClient, shopId: string): Promise<RefreshOutcome> {
   const shop = await db.shop.findUnique({ where: { id: shopId }, select: { id: true, timezone: true, uninstalledAt: true } });
@@ -189,6 +190,9 @@ async function rebuildDays(tx: Prisma.TransactionClient, shopId: string, zone: s
       AND o."cancelledAt" IS NULL AND NOT o."test"
     GROUP BY 2, 3`;
 
+  // Commits with the days it counts: a reader that sees the new version sees the new rollups (the leaderboard keeps
+  // totals read at a version). Last, so the shop's row is locked only until the commit.
+  await tx.$executeRaw`UPDATE "Shop" SET "rollupVersion" = "rollupVersion" + 1 WHERE "id" = ${shop}`;
   return days.length;
 }
 

@@ -3,7 +3,8 @@
 // generated in SQL (INSERT … SELECT generate_series: no round trip per row), its rollups rebuilt with the app's
 // refreshShopRollups, then the leaderboard model the page's loader calls, timed over the default 30 days and over a
 // whole year, beside a naive GROUP BY over orders, ledger entries and clicks for the same range (what the page cost
-// before rollups). The database triggers note every generated row's day, as they would for real traffic.
+// before rollups): once served from its cache of the range's metrics, once as the first read after a rollup refresh.
+// The database triggers note every generated row's day, as they would for real traffic.
 import pg from "pg";
 import { tz } from "@date-fns/tz";
 import { format } from "date-fns";
@@ -24,16 +25,37 @@ export function percentile(sortedMs: readonly number[], fraction: number): numbe
   return sortedMs[Math.max(0, index)]!;
 }
 
-async function timed(samples: number, work: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
-  for (let warmUp = 0; warmUp < 3; warmUp += 1) await work();
+/** `work`'s p50 and p95 over `samples` calls after three warm-ups, each call after an untimed `prepare`. */
+async function timed(
+  samples: number,
+  work: () => Promise<unknown>,
+  prepare: () => Promise<unknown> = async () => {},
+): Promise<{ p50: number; p95: number }> {
+  for (let warmUp = 0; warmUp < 3; warmUp += 1) {
+    await prepare();
+    await work();
+  }
   const times: number[] = [];
   for (let sample = 0; sample < samples; sample += 1) {
+    await prepare();
     const started = performance.now();
     await work();
     times.push(performance.now() - started);
   }
   times.sort((a, b) => a - b);
   return { p50: percentile(times, 0.5), p95: percentile(times, 0.95) };
+}
+
+/**
+ * What a shopper's click does to the reports, as the worker would see it: a new fact today (its trigger notes the
+ * day), then the shop's rollup refresh, which rewrites today's rollups and so makes the leaderboard read them again.
+ */
+async function clickAndRefresh(client: pg.Client, shopId: string): Promise<void> {
+  await client.query(`
+    INSERT INTO "LinkClick" ("id", "shopId", "linkId", "creatorId", "occurredAt", "visitorHash")
+    SELECT gen_random_uuid(), l."shopId", l."id", l."creatorId", now(), md5(random()::text)
+    FROM "TrackingLink" l WHERE l."shopId" = $1::uuid LIMIT 1`, [shopId]);
+  await refreshShopRollups(prisma, shopId);
 }
 
 async function generateHistory(client: pg.Client, shopId: string, orders: number, days: number): Promise<void> {
@@ -142,17 +164,29 @@ export async function benchLeaderboard(context: BenchContext): Promise<Measureme
       const parsed = parseLeaderboardQuery(new URLSearchParams({ from: range.from, to: today }), { timezone: TIMEZONE, knownNiches: [] });
       if (!parsed.ok) throw new Error(`leaderboard query refused: ${parsed.rangeError ?? parsed.queryError}`);
       let rows = 0;
-      const app = await timed(sizes.leaderboardSamples, async () => {
+      const load = async () => {
         rows = (await leaderboard({ id: shop.id, timezone: TIMEZONE }, parsed.query, { today })).rows.length;
-      });
+      };
+      // Warm: the range's metrics are cached at the shop's rollup version, as for every page, sort and filter of a
+      // range after its first. Cold: each call the first after a rollup refresh, which reads and sums the rollups.
+      const warm = await timed(sizes.leaderboardSamples, load);
       if (rows !== sizes.leaderboardCreators) throw new Error(`the leaderboard listed ${rows} of ${sizes.leaderboardCreators} creators`);
+      const coldSamples = Math.min(sizes.leaderboardSamples, 20);
+      const cold = await timed(coldSamples, load, () => clickAndRefresh(client, shop.id));
       const start = new Date(now.getTime() - range.days * 86_400_000);
       const naive = await timed(Math.min(sizes.leaderboardSamples, 10), () => naiveGroupBy(client, shop.id, start, now));
-      log(`leaderboard ${range.label}: model p50 ${app.p50.toFixed(1)} ms p95 ${app.p95.toFixed(1)} ms; naive GROUP BY p50 ${naive.p50.toFixed(1)} ms p95 ${naive.p95.toFixed(1)} ms`);
+      log(
+        `leaderboard ${range.label}: cached p50 ${warm.p50.toFixed(1)} ms p95 ${warm.p95.toFixed(1)} ms; after a refresh p50 ${cold.p50.toFixed(1)} ms ` +
+          `p95 ${cold.p95.toFixed(1)} ms; naive GROUP BY p50 ${naive.p50.toFixed(1)} ms p95 ${naive.p95.toFixed(1)} ms`,
+      );
       const details = { creators: sizes.leaderboardCreators, orders: sizes.leaderboardOrders, samples: sizes.leaderboardSamples };
+      const target = { op: "<=" as const, value: LEADERBOARD_P95_TARGET_MS };
+      const naiveLimit = (value: number) => ({ name: "naive GROUP BY", value });
       measurements.push(
-        { bench: "leaderboard", name: `loader p50, ${range.label}`, value: app.p50, unit: "ms", limit: { name: "naive GROUP BY", value: naive.p50 }, details },
-        { bench: "leaderboard", name: `loader p95, ${range.label}`, value: app.p95, unit: "ms", limit: { name: "naive GROUP BY", value: naive.p95 }, target: { op: "<=", value: LEADERBOARD_P95_TARGET_MS } },
+        { bench: "leaderboard", name: `loader p50, ${range.label}, cached`, value: warm.p50, unit: "ms", limit: naiveLimit(naive.p50), details },
+        { bench: "leaderboard", name: `loader p95, ${range.label}, cached`, value: warm.p95, unit: "ms", limit: naiveLimit(naive.p95), target },
+        { bench: "leaderboard", name: `loader p50, ${range.label}, first after a rollup refresh`, value: cold.p50, unit: "ms", limit: naiveLimit(naive.p50), details: { ...details, samples: coldSamples } },
+        { bench: "leaderboard", name: `loader p95, ${range.label}, first after a rollup refresh`, value: cold.p95, unit: "ms", limit: naiveLimit(naive.p95), target },
       );
     }
     return measurements;

@@ -228,17 +228,48 @@ describe("flags hold the commission until a merchant reviews the order", () => {
     expect(await attributionOf(orderId)).toMatchObject({ creatorId: maya.id, flags: ["LEAKED_CODE"], reviewStatus: "PENDING" });
   });
 
-  it("a burst of orders on one code flags the orders in the burst", async () => {
+  /** A shop whose creator code bursts at 3 orders in an hour; `at(minute)`: a time in that hour. */
+  async function burstSetting() {
     const shop = await createTestShop();
     const maya = await creator(shop);
     await setRules(shop, { burstMinOrders: 3, burstMultiplier: 5 });
-    const code = maya.discountCodes[0]!.code;
-    const at = (minute: number) => new Date(Date.UTC(2026, 10, 27, 12, minute)).toISOString();
+    return { shop, code: maya.discountCodes[0]!.code, at: (minute: number) => new Date(Date.UTC(2026, 10, 27, 12, minute)).toISOString() };
+  }
+
+  it("a burst of orders on one code flags the orders in the burst", async () => {
+    const { shop, code, at } = await burstSetting();
     const results = [];
     for (const minute of [0, 5, 10, 15]) results.push(await ingest(shop, order({ codes: [code], processedAt: at(minute) })));
     const statuses = await Promise.all(results.map(async (r) => (await attributionOf(r.orderId)).reviewStatus));
     expect(statuses).toEqual(["NOT_NEEDED", "NOT_NEEDED", "NOT_NEEDED", "PENDING"]);
     expect((await attributionOf(results[3]!.orderId)).flags).toEqual(["CODE_BURST"]);
+  });
+
+  it("a burst counts the code's orders as they are now: edited off the code or moved in time, they drop out", async () => {
+    const { shop, code, at } = await burstSetting();
+    const earlier = [];
+    for (const minute of [0, 5, 10]) earlier.push(order({ codes: [code], processedAt: at(minute) }));
+    const ids = [];
+    for (const payload of earlier) ids.push((await ingest(shop, payload)).orderId);
+    const usesOf = () =>
+      prisma.orderDiscountCode.findMany({ where: { shopId: shop.id }, select: { orderId: true, normalizedCode: true, processedAt: true } });
+    expect(await usesOf()).toHaveLength(3);
+
+    // A newer version of the first order without the code, the second one moved a day back, the third one on another code.
+    await ingest(shop, { ...earlier[0]!, discount_codes: [], updated_at: new Date(Date.UTC(2026, 10, 27, 13)).toISOString() });
+    await prisma.order.update({ where: { id: ids[1]! }, data: { processedAt: new Date(Date.UTC(2026, 10, 26, 12, 5)) } });
+    await prisma.order.update({ where: { id: ids[2]! }, data: { normalizedDiscountCodes: ["WELCOME5", "WELCOME5"] } });
+    const dayBack = new Date(Date.UTC(2026, 10, 26, 12, 5));
+    expect(await usesOf()).toEqual(
+      expect.arrayContaining([
+        { orderId: ids[1], normalizedCode: code.toUpperCase(), processedAt: dayBack },
+        { orderId: ids[2], normalizedCode: "WELCOME5", processedAt: new Date(at(10)) },
+      ]),
+    );
+    expect(await usesOf()).toHaveLength(2);
+
+    const next = await ingest(shop, order({ codes: [code], processedAt: at(15) }));
+    expect(await attributionOf(next.orderId)).toMatchObject({ flags: [], reviewStatus: "NOT_NEEDED" });
   });
 });
 

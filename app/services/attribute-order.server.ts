@@ -213,7 +213,10 @@ async function loadDirectory(
   };
 }
 
-/** How often each creator code on the order was used in the hour before it, against its usual hourly rate. */
+/**
+ * How often each creator code on the order was used in the hour before it, against its usual hourly rate. Strictly
+ * before: the order's own row (and any placed the same millisecond) is not counted, and the read stays index-only.
+ */
 async function codeUsageOf(tx: Tx, shopId: string, order: Order, directory: CreatorDirectory): Promise<CodeUsage[]> {
   const creatorCodes = new Set(directory.codes.map((c) => normalizeDiscountCode(c.code)));
   const codes = order.normalizedDiscountCodes.filter((code) => creatorCodes.has(code));
@@ -224,9 +227,9 @@ async function codeUsageOf(tx: Tx, shopId: string, order: Order, directory: Crea
     SELECT code,
            count(*) FILTER (WHERE o."processedAt" >= ${hourAgo}) AS last_hour,
            count(*) FILTER (WHERE o."processedAt" < ${hourAgo}) AS before
-    FROM unnest(${codes}::text[]) AS code
-    JOIN "Order" o ON o."shopId" = ${shopId}::uuid AND o."normalizedDiscountCodes" @> ARRAY[code]
-    WHERE o."processedAt" >= ${baselineFrom} AND o."processedAt" < ${order.processedAt} AND o.id <> ${order.id}::uuid
+    FROM (SELECT "normalizedCode" AS code, "processedAt" FROM "OrderDiscountCode"
+          WHERE "shopId" = ${shopId}::uuid AND "normalizedCode" = ANY(${codes}::text[])
+            AND "processedAt" >= ${baselineFrom} AND "processedAt" < ${order.processedAt}) AS o
     GROUP BY code`;
   return codes.map((code) => {
     const row = rows.find((r) => r.code === code);

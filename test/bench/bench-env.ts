@@ -41,6 +41,14 @@ export interface AppProcess {
   stop(): Promise<void>;
 }
 
+/** Web and worker processes still running: they are detached (a process group each), so no terminal signal reaches them. */
+const runningApps = new Set<ChildProcess>();
+
+/** For an interrupted run: SIGTERM to every web and worker this process started and that still runs. */
+export function terminateRunningApps(): void {
+  for (const child of runningApps) child.kill("SIGTERM");
+}
+
 function spawnApp(name: string, args: string[], env: NodeJS.ProcessEnv): AppProcess {
   mkdirSync(LOG_DIR, { recursive: true });
   const logFile = join(LOG_DIR, `${name}.log`);
@@ -52,7 +60,13 @@ function spawnApp(name: string, args: string[], env: NodeJS.ProcessEnv): AppProc
   const child = spawn(NODE, [...profile, ...args], { cwd: ROOT, env, stdio: ["ignore", fd, fd], detached: true });
   closeSync(fd);
   if (child.pid === undefined) throw new Error(`${name} did not start`);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  runningApps.add(child);
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      runningApps.delete(child);
+      resolve();
+    }),
+  );
   return {
     name,
     child,

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { ensureProductionBuild } from "../support/build";
 import { createMigratedDatabase, dropDatabase } from "../support/database";
-import { appEnv, deleteQueueKeys, ROOT } from "./bench-env";
+import { appEnv, deleteQueueKeys, ROOT, terminateRunningApps } from "./bench-env";
 import type { BenchContext } from "./context";
 import { machineDetails } from "./machine";
 import { BenchUsageError, parseBenchArgs, SIZES, USAGE, type BenchName } from "./options";
@@ -35,6 +35,16 @@ log(`bench ${options.size}: ${options.only.join(", ")} (run ${runId})`);
 const databaseUrl = await createMigratedDatabase(baseUrl, `creator_ledger_bench_${runId}`, ROOT);
 // This process calls the app's models too (seeding, the leaderboard): the same environment as web and worker.
 Object.assign(process.env, appEnv(databaseUrl, `bench-${runId}`), { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn" });
+
+// Ctrl-C (or a SIGTERM) mid-run: the detached web and worker would outlive this process and the database stay behind.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping web and worker, dropping the run's database`);
+    terminateRunningApps();
+    const cleanUp = [process.env.BENCH_KEEP_DATABASE ? null : dropDatabase(databaseUrl), deleteQueueKeys(`bench-${runId}`)];
+    void Promise.allSettled(cleanUp).finally(() => process.exit(130));
+  });
+}
 
 const measurements: Measurement[] = [];
 const failures: BenchReport["failures"] = [];

@@ -43,6 +43,8 @@ export interface Service {
  * Spawns a command in its own process group (so that `npm run x` and everything it starts can be stopped together,
  * and a Ctrl-C in the terminal reaches only the orchestrator, which then stops the services in order).
  */
+const FIRST_LINES_KEPT = 50;
+
 export function startService(spec: ServiceSpec): Service {
   const child = spawn(spec.command, spec.args, {
     cwd: spec.cwd,
@@ -52,6 +54,9 @@ export function startService(spec: ServiceSpec): Service {
   });
   const keep = spec.keepLines ?? 400;
   const lines: string[] = [];
+  // Start-up lines ("worker started") stay findable however much follows them: a worker that boots into a backlog of
+  // failing jobs can print more than `keep` lines before anyone waits for its start.
+  const firstLines: string[] = [];
   const watchers = new Set<(line: string) => void>();
   let logStream: WriteStream | undefined;
   if (spec.logFile) {
@@ -68,7 +73,7 @@ export function startService(spec: ServiceSpec): Service {
     exited,
     exitInfo: null,
     waitForLine(pattern, timeoutMs = 60_000) {
-      const existing = lines.find((line) => pattern.test(line));
+      const existing = firstLines.find((line) => pattern.test(line)) ?? lines.find((line) => pattern.test(line));
       if (existing) return Promise.resolve(existing);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
@@ -104,6 +109,7 @@ export function startService(spec: ServiceSpec): Service {
   };
 
   const onLine = (line: string) => {
+    if (firstLines.length < FIRST_LINES_KEPT) firstLines.push(line);
     lines.push(line);
     if (lines.length > keep) lines.splice(0, lines.length - keep);
     logStream?.write(`${line}\n`);

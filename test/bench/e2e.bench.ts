@@ -1,6 +1,7 @@
 // End to end: N signed orders/create deliveries (each crediting one of the creators by discount code) sent to the
 // web process as fast as 32 connections go, while the worker processes them. An order is done when its inbox row is
-// processed, its ledger entry exists, and the shop has no RollupChange left (its rollups are rebuilt). Measured:
+// processed, its attribution is decided and its ledger entry exists (or it is held for review: the code-burst rule
+// holds a code's orders past its 20th in an hour), and the shop has no RollupChange left (its rollups are rebuilt). Measured:
 // sustained orders/s from the first delivery to the last order done, the worst and p99 inbox lag (received →
 // processed), and how long the pipeline took to drain after the last acknowledgement. The ceiling: how many
 // single-row INSERT + COMMITs this PostgreSQL takes per second (every order needs at least two commits: the inbox
@@ -24,17 +25,27 @@ const STALL_MS = 120_000;
 
 interface Progress {
   processed: number;
-  ordersWithLedger: number;
+  ordersSettled: number;
+  heldForReview: number;
   rollupChanges: number;
 }
 
 async function progress(shop: Shop): Promise<Progress> {
-  const [row] = await prisma.$queryRaw<{ processed: bigint; ledger: bigint; changes: bigint }[]>`
+  // An order is settled once attributed and either in the ledger or held for review: at 100k orders a code takes ~100
+  // orders within the hour, and the code-burst rule holds each one past its 20th (no commission until reviewed).
+  const [row] = await prisma.$queryRaw<{ processed: bigint; settled: bigint; held: bigint; changes: bigint }[]>`
     SELECT
       (SELECT count(*) FROM "InboxEvent" WHERE "shopDomain" = ${shop.domain} AND "processedAt" IS NOT NULL) AS processed,
-      (SELECT count(DISTINCT "orderId") FROM "LedgerEntry" WHERE "shopId" = ${shop.id}::uuid AND "orderId" IS NOT NULL) AS ledger,
+      (SELECT count(*) FROM "Attribution" a WHERE a."shopId" = ${shop.id}::uuid
+         AND (a."reviewStatus" = 'PENDING' OR EXISTS (SELECT 1 FROM "LedgerEntry" l WHERE l."orderId" = a."orderId"))) AS settled,
+      (SELECT count(*) FROM "Attribution" a WHERE a."shopId" = ${shop.id}::uuid AND a."reviewStatus" = 'PENDING') AS held,
       (SELECT count(*) FROM "RollupChange" WHERE "shopId" = ${shop.id}::uuid) AS changes`;
-  return { processed: Number(row!.processed), ordersWithLedger: Number(row!.ledger), rollupChanges: Number(row!.changes) };
+  return {
+    processed: Number(row!.processed),
+    ordersSettled: Number(row!.settled),
+    heldForReview: Number(row!.held),
+    rollupChanges: Number(row!.changes),
+  };
 }
 
 export async function benchEndToEnd(context: BenchContext): Promise<Measurement[]> {
@@ -60,13 +71,13 @@ export async function benchEndToEnd(context: BenchContext): Promise<Measurement[
 
 /** Waits until the shop's orders are all done (processed, in the ledger, rollups rebuilt); answers when. */
 async function waitUntilDone(shop: Shop, orders: number, log: (line: string) => void): Promise<number> {
-  let last: Progress = { processed: 0, ordersWithLedger: 0, rollupChanges: 0 };
+  let last: Progress = { processed: 0, ordersSettled: 0, heldForReview: 0, rollupChanges: 0 };
   let lastMoved = Date.now();
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 250));
     const now = await progress(shop);
-    if (now.processed >= orders && now.ordersWithLedger >= orders && now.rollupChanges === 0) return Date.now();
-    if (now.processed !== last.processed || now.ordersWithLedger !== last.ordersWithLedger || now.rollupChanges !== last.rollupChanges) lastMoved = Date.now();
+    if (now.processed >= orders && now.ordersSettled >= orders && now.rollupChanges === 0) return Date.now();
+    if (now.processed !== last.processed || now.ordersSettled !== last.ordersSettled || now.rollupChanges !== last.rollupChanges) lastMoved = Date.now();
     if (Date.now() - lastMoved > STALL_MS) throw new Error(`e2e stalled: ${JSON.stringify(now)} of ${orders} orders`);
     if (now.processed !== last.processed && now.processed % 1_000 < last.processed % 1_000) log(`e2e: ${now.processed}/${orders} processed, ${now.rollupChanges} rollup changes waiting`);
     last = now;
@@ -140,21 +151,23 @@ async function runOnce(context: BenchContext, orders: number, commitLimit: numbe
   try {
     log(`e2e: ${orders} orders over ${CONNECTIONS} connections, ${sizes.e2eCreators} creators`);
     const sending = postWebhooks({ url: web.url, connections: CONNECTIONS, amount: orders, next });
-    let last: Progress = { processed: 0, ordersWithLedger: 0, rollupChanges: 0 };
+    let last: Progress = { processed: 0, ordersSettled: 0, heldForReview: 0, rollupChanges: 0 };
     let lastMoved = Date.now();
     let maxRollupBacklog = 0;
     let load: Awaited<typeof sending> | undefined;
     void sending.then((result) => (load = result));
     let doneAt: number;
+    let heldForReview = 0;
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, 250));
       const now = await progress(shop);
       maxRollupBacklog = Math.max(maxRollupBacklog, now.rollupChanges);
-      if (load && now.processed >= orders && now.ordersWithLedger >= orders && now.rollupChanges === 0) {
+      if (load && now.processed >= orders && now.ordersSettled >= orders && now.rollupChanges === 0) {
         doneAt = Date.now();
+        heldForReview = now.heldForReview;
         break;
       }
-      if (now.processed !== last.processed || now.ordersWithLedger !== last.ordersWithLedger || now.rollupChanges !== last.rollupChanges) lastMoved = Date.now();
+      if (now.processed !== last.processed || now.ordersSettled !== last.ordersSettled || now.rollupChanges !== last.rollupChanges) lastMoved = Date.now();
       if (Date.now() - lastMoved > STALL_MS) throw new Error(`e2e stalled: ${JSON.stringify(now)} of ${orders} orders`);
       if (now.processed !== last.processed && now.processed % 1_000 < last.processed % 1_000) log(`e2e: ${now.processed}/${orders} processed, ${now.rollupChanges} rollup changes waiting`);
       last = now;
@@ -171,7 +184,7 @@ async function runOnce(context: BenchContext, orders: number, commitLimit: numbe
     const drainSeconds = Math.max(0, (doneAt - sentLoad.finishedAt.getTime()) / 1_000);
     const peaks = sampler.stop();
     const perSecond = orders / seconds;
-    log(`e2e: ${orders} orders in ${seconds.toFixed(1)} s = ${Math.round(perSecond)}/s; acks ${Math.round(sentLoad.perSecond)}/s; worst lag ${lag!.worst.toFixed(1)} s`);
+    log(`e2e: ${orders} orders in ${seconds.toFixed(1)} s = ${Math.round(perSecond)}/s; acks ${Math.round(sentLoad.perSecond)}/s; worst lag ${lag!.worst.toFixed(1)} s; ${heldForReview} held for review`);
     const label = `${orders.toLocaleString("en-US")} orders`;
     return [
       {
@@ -181,7 +194,7 @@ async function runOnce(context: BenchContext, orders: number, commitLimit: numbe
         unit: "orders/s",
         limit: { name: "single-row commits", value: commitLimit },
         target: { op: ">=", value: E2E_TARGET_PER_SECOND },
-        details: { orders, creators: sizes.e2eCreators, connections: CONNECTIONS, seconds: Number(seconds.toFixed(1)), ackPerSecond: Math.round(sentLoad.perSecond), maxRollupBacklog },
+        details: { orders, creators: sizes.e2eCreators, connections: CONNECTIONS, seconds: Number(seconds.toFixed(1)), ackPerSecond: Math.round(sentLoad.perSecond), maxRollupBacklog, heldForReview },
       },
       { bench: "e2e", name: `worst inbox lag, ${label}`, value: lag!.worst, unit: "s", details: { p50: Number(lag!.p50.toFixed(2)), p99: Number(lag!.p99.toFixed(2)) } },
       { bench: "e2e", name: `drain after last ack, ${label}`, value: drainSeconds, unit: "s" },

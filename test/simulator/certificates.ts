@@ -107,9 +107,11 @@ interface CertificateFields {
 
 function signCertificate(fields: CertificateFields, issuerKey: KeyObject): Buffer {
   const signatureAlgorithm = sequence(objectIdentifier(OID.ecdsaWithSha256));
-  // A positive 128-bit serial: the top bit cleared keeps the INTEGER from reading as negative.
+  // A positive 127-bit serial in minimal DER: the top bit cleared keeps the INTEGER from reading as negative, and the
+  // next bit set keeps the first byte from being zero (a leading zero byte before one under 0x80 is "illegal
+  // padding" to OpenSSL: one certificate in 256 failed to parse).
   const serial = randomBytes(16);
-  serial[0]! &= 0x7f;
+  serial[0] = (serial[0]! & 0x7f) | 0x40;
   const tbs = sequence(
     tagged(0xa0, integer(Buffer.from([2]))), // version 3
     integer(serial),

@@ -482,22 +482,32 @@ async function verify(db: pg.Pool, shop: ChaosShop, shopId: string, scenario: Ch
   if (strangers) problems.push(`${strangers} inbox rows match no delivered event`);
   let duplicated = [...rowsById.values()].reduce((sum, rows) => sum + rows.length - 1, 0);
 
-  const ledger = await db.query<{ handle: string; gid: string | null; periodKey: string; sourceKey: string; kind: string; amountMinor: string; reason: string }>(
-    `SELECT c.handle, o."shopifyOrderGid" AS gid, l."periodKey", l."sourceKey", l.kind::text, l."amountMinor"::text, l.reason
+  const ledger = await db.query<{ handle: string; gid: string | null; periodKey: string; sourceKey: string; kind: string; amountMinor: string; reason: string; idempotencyKey: string }>(
+    `SELECT c.handle, o."shopifyOrderGid" AS gid, l."periodKey", l."sourceKey", l.kind::text, l."amountMinor"::text, l.reason,
+            l."idempotencyKey"
      FROM "LedgerEntry" l JOIN "Creator" c ON c.id = l."creatorId" LEFT JOIN "Order" o ON o.id = l."orderId"
      WHERE l."shopId" = $1`,
     [shopId],
   );
-  // The same entry twice (same creator, source, kind, amount and words) is a double post.
-  const seen = new Map<string, number>();
+  // A double post is an entry posted while its source still has one standing: the app reverses what stands before
+  // posting anew, so a source's entries net to zero before each posting. The same entry posted again after its
+  // reversal is not one: a period whose facts change and change back (an order placed, then cancelled, with the cap
+  // settled in between) rightly reverses its cap adjustment and posts the same one again. A source's entries are
+  // numbered in posting order (idempotency key "<source>#<n>").
+  const postingNumber = (entry: { idempotencyKey: string }) => Number(entry.idempotencyKey.slice(entry.idempotencyKey.lastIndexOf("#") + 1));
+  const bySource = new Map<string, typeof ledger.rows>();
   for (const entry of ledger.rows) {
-    const key = [entry.handle, entry.gid, entry.periodKey, entry.sourceKey, entry.kind, entry.amountMinor, entry.reason].join("|");
-    seen.set(key, (seen.get(key) ?? 0) + 1);
+    const source = [entry.handle, entry.gid, entry.periodKey, entry.sourceKey].join("|");
+    bySource.set(source, [...(bySource.get(source) ?? []), entry]);
   }
-  for (const [key, count] of seen) {
-    if (count > 1) {
-      duplicated += count - 1;
-      problems.push(`ledger entry posted ${count} times: ${key}`);
+  for (const [source, entries] of bySource) {
+    let standing = 0n;
+    for (const entry of entries.sort((a, b) => postingNumber(a) - postingNumber(b))) {
+      if (entry.kind !== "REVERSAL" && standing !== 0n) {
+        duplicated += 1;
+        problems.push(`ledger entry posted over a standing one: ${source}|${entry.kind}|${entry.amountMinor}|${entry.reason}`);
+      }
+      standing += BigInt(entry.amountMinor);
     }
   }
   const actualOrders = new Map<string, Map<string, bigint>>();
